@@ -1,0 +1,116 @@
+/** Compressed sparse rows: row r holds `indices[indptr[r]..indptr[r+1]]`, sorted ascending, with `values`. */
+export interface Csr {
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly values: Float32Array;
+}
+
+/**
+ * Ratings or implicit events as parallel typed arrays over dense user and item indices (COO),
+ * with lazily built CSR (by user) and CSC (by item) views. Train and test splits keep the full
+ * `nUsers` × `nItems` shape so that indices mean the same thing in both.
+ */
+export class Interactions {
+  private csrCache?: Csr;
+  private cscCache?: Csr;
+
+  constructor(
+    readonly nUsers: number,
+    readonly nItems: number,
+    readonly users: Int32Array,
+    readonly items: Int32Array,
+    readonly ratings: Float32Array,
+    readonly timestamps: Float64Array,
+  ) {
+    const n = users.length;
+    if (items.length !== n || ratings.length !== n || timestamps.length !== n) {
+      throw new Error(
+        `Interactions: column lengths differ (users ${n}, items ${items.length}, ratings ${ratings.length}, timestamps ${timestamps.length})`,
+      );
+    }
+  }
+
+  get size(): number {
+    return this.users.length;
+  }
+
+  /** Rows by user; within a row, items ascend. */
+  byUser(): Csr {
+    this.csrCache ??= buildCsr(this.nUsers, this.users, this.items, this.ratings);
+    return this.csrCache;
+  }
+
+  /** Rows by item; within a row, users ascend. */
+  byItem(): Csr {
+    this.cscCache ??= buildCsr(this.nItems, this.items, this.users, this.ratings);
+    return this.cscCache;
+  }
+
+  /** The interactions at `rows` (positions into the COO arrays), same shape. */
+  subset(rows: ArrayLike<number>): Interactions {
+    const n = rows.length;
+    const users = new Int32Array(n);
+    const items = new Int32Array(n);
+    const ratings = new Float32Array(n);
+    const timestamps = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const r = rows[k];
+      users[k] = this.users[r];
+      items[k] = this.items[r];
+      ratings[k] = this.ratings[r];
+      timestamps[k] = this.timestamps[r];
+    }
+    return new Interactions(this.nUsers, this.nItems, users, items, ratings, timestamps);
+  }
+
+  globalMean(): number {
+    let sum = 0;
+    for (let k = 0; k < this.ratings.length; k++) sum += this.ratings[k];
+    return this.ratings.length > 0 ? sum / this.ratings.length : 0;
+  }
+
+  /** Per-user count of interactions. */
+  userCounts(): Int32Array {
+    const counts = new Int32Array(this.nUsers);
+    for (let k = 0; k < this.users.length; k++) counts[this.users[k]]++;
+    return counts;
+  }
+
+  /** Per-item count of interactions. */
+  itemCounts(): Int32Array {
+    const counts = new Int32Array(this.nItems);
+    for (let k = 0; k < this.items.length; k++) counts[this.items[k]]++;
+    return counts;
+  }
+}
+
+/** Counting sort into CSR; duplicate (row, col) pairs are kept as given. */
+export function buildCsr(nRows: number, rows: Int32Array, cols: Int32Array, values: Float32Array): Csr {
+  const n = rows.length;
+  const indptr = new Int32Array(nRows + 1);
+  for (let k = 0; k < n; k++) indptr[rows[k] + 1]++;
+  for (let r = 0; r < nRows; r++) indptr[r + 1] += indptr[r];
+  // Sorting by column first, then a stable counting sort by row, leaves each row's columns ascending.
+  const order = stableOrderBy(cols, n);
+  const next = indptr.slice(0, nRows);
+  const indices = new Int32Array(n);
+  const out = new Float32Array(n);
+  for (let j = 0; j < n; j++) {
+    const k = order[j];
+    const pos = next[rows[k]]++;
+    indices[pos] = cols[k];
+    out[pos] = values[k];
+  }
+  return { indptr, indices, values: out };
+}
+
+function stableOrderBy(keys: Int32Array, n: number): Int32Array {
+  let max = 0;
+  for (let k = 0; k < n; k++) if (keys[k] > max) max = keys[k];
+  const start = new Int32Array(max + 2);
+  for (let k = 0; k < n; k++) start[keys[k] + 1]++;
+  for (let c = 0; c <= max; c++) start[c + 1] += start[c];
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) order[start[keys[k]]++] = k;
+  return order;
+}

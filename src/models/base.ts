@@ -1,0 +1,193 @@
+import type { Interactions } from '../data/interactions.js';
+import { topK } from '../math/topk.js';
+import type {
+  Estimate,
+  FitOptions,
+  FoldedUser,
+  ModelState,
+  NewUserRatings,
+  ParamSchema,
+  Ranked,
+  RecommendOptions,
+  UserRef,
+} from './types.js';
+
+export class NotFittedError extends Error {
+  constructor(model: string) {
+    super(`${model}: the model is not fitted; call fit() or load an artifact first`);
+    this.name = 'NotFittedError';
+  }
+}
+
+/** Resolve `params` against `schema`: defaults filled, unknown names and bad values rejected. */
+export function resolveParams<P extends Record<string, unknown>>(
+  model: string,
+  schema: ParamSchema,
+  params: Partial<P> = {},
+): P {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(params)) {
+    if (!(name in schema)) {
+      throw new Error(`${model}: unknown parameter '${name}' (known: ${Object.keys(schema).join(', ')})`);
+    }
+  }
+  for (const [name, spec] of Object.entries(schema)) {
+    const value = (params as Record<string, unknown>)[name] ?? spec.default;
+    if (spec.type === 'bool') {
+      if (typeof value !== 'boolean') throw new Error(`${model}: parameter '${name}' must be true or false`);
+    } else if (spec.type === 'enum') {
+      if (typeof value !== 'string' || !spec.values?.includes(value)) {
+        throw new Error(`${model}: parameter '${name}' must be one of ${spec.values?.join(', ')}`);
+      }
+    } else {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new Error(`${model}: parameter '${name}' must be a finite number, got ${String(value)}`);
+      }
+      if (spec.type === 'int' && !Number.isInteger(value)) {
+        throw new Error(`${model}: parameter '${name}' must be an integer, got ${value}`);
+      }
+      if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
+        throw new Error(`${model}: parameter '${name}' = ${value} is outside ${spec.min ?? '-∞'}..${spec.max ?? '∞'}`);
+      }
+    }
+    out[name] = value;
+  }
+  return out as P;
+}
+
+/**
+ * The one recommender interface. Subclasses implement fitting, a per-pair estimate, full-catalog
+ * scoring for a trained or folded-in user, and their state; ranking, filtering and batching live
+ * here so every model behaves the same way at the edges.
+ */
+export abstract class Recommender<P extends Record<string, unknown> = Record<string, unknown>> {
+  abstract readonly name: string;
+  readonly params: P;
+  protected train?: Interactions;
+
+  constructor(schema: ParamSchema, modelName: string, params: Partial<P> = {}) {
+    this.params = resolveParams<P>(modelName, schema, params);
+  }
+
+  get fitted(): boolean {
+    return this.train !== undefined;
+  }
+
+  /** The interactions the model was fitted on (seen items are filtered against these). */
+  get trainData(): Interactions {
+    return this.requireTrain();
+  }
+
+  get nItems(): number {
+    return this.requireTrain().nItems;
+  }
+
+  get nUsers(): number {
+    return this.requireTrain().nUsers;
+  }
+
+  /** Learn from `train`. Returns this. */
+  abstract fit(train: Interactions, options?: FitOptions): Promise<this>;
+
+  /** Estimated rating (or implicit score) of `item` for `user`. */
+  abstract predict(user: UserRef, item: number): Estimate;
+
+  /**
+   * Score every item for `user` into `out` (length nItems). Higher is better; NaN means the item
+   * cannot be scored. Returns false when the user cannot be scored at all.
+   */
+  protected abstract scoreInto(user: UserRef, out: Float32Array): boolean;
+
+  /** State for a user unseen in training, from the items they rated. */
+  abstract foldIn(ratings: NewUserRatings): FoldedUser;
+
+  /** The model's learned state, for the artifact. */
+  abstract state(): ModelState;
+
+  /** Restore learned state written by `state()`, over the training interactions it was fitted on. */
+  abstract restore(state: ModelState, train: Interactions): void;
+
+  /**
+   * Items most like `item`, best first, excluding `item` itself. Models without an item-item
+   * notion return an empty list.
+   */
+  similarItems(item: number, n = 10): Ranked {
+    const out = new Float32Array(this.nItems);
+    if (!this.itemSimilarityInto(item, out)) return { ids: new Int32Array(0), scores: new Float32Array(0) };
+    const skip = new Uint8Array(this.nItems);
+    skip[item] = 1;
+    return topK(out, n, skip);
+  }
+
+  /** Similarity of every item to `item` into `out`; false when the model has none. */
+  protected itemSimilarityInto(_item: number, _out: Float32Array): boolean {
+    return false;
+  }
+
+  /** Top-n for each user in `users`, in order. A user the model cannot score gets an empty list. */
+  recommend(users: ArrayLike<UserRef> | UserRef, options: RecommendOptions = {}): Ranked[] {
+    const train = this.requireTrain();
+    const n = options.n ?? 10;
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${this.name}.recommend: n must be a positive integer, got ${n}`);
+    if (options.only !== undefined && options.exclude !== undefined) {
+      throw new Error(`${this.name}.recommend: 'only' and 'exclude' conflict; pass one of them`);
+    }
+    const list: ArrayLike<UserRef> = typeof users === 'number' || !isArrayLike(users) ? [users as UserRef] : users;
+    const nItems = train.nItems;
+    const scores = new Float32Array(nItems);
+    const skip = new Uint8Array(nItems);
+    const csr = train.byUser();
+    const results: Ranked[] = [];
+    for (let k = 0; k < list.length; k++) {
+      const user = list[k];
+      if (typeof user === 'number' && (user < 0 || user >= train.nUsers)) {
+        results.push({ ids: new Int32Array(0), scores: new Float32Array(0) });
+        continue;
+      }
+      if (!this.scoreInto(user, scores)) {
+        results.push({ ids: new Int32Array(0), scores: new Float32Array(0) });
+        continue;
+      }
+      if (options.only !== undefined) {
+        skip.fill(1);
+        for (const i of options.only) if (i >= 0 && i < nItems) skip[i] = 0;
+      } else {
+        skip.fill(0);
+        if (options.exclude !== undefined) for (const i of options.exclude) if (i >= 0 && i < nItems) skip[i] = 1;
+      }
+      if (options.filterSeen ?? true) {
+        if (typeof user === 'number') {
+          for (let p = csr.indptr[user]; p < csr.indptr[user + 1]; p++) skip[csr.indices[p]] = 1;
+        } else {
+          for (const i of user.seen) skip[i] = 1;
+        }
+      }
+      results.push(topK(scores, n, skip));
+    }
+    return results;
+  }
+
+  /** Score all items for one user (NaN where unscorable); null when the user cannot be scored. */
+  scoreAll(user: UserRef): Float32Array | null {
+    const out = new Float32Array(this.nItems);
+    return this.scoreInto(user, out) ? out : null;
+  }
+
+  protected requireTrain(): Interactions {
+    if (this.train === undefined) throw new NotFittedError(this.name);
+    return this.train;
+  }
+}
+
+function isArrayLike(x: unknown): x is ArrayLike<UserRef> {
+  return Array.isArray(x) || ArrayBuffer.isView(x);
+}
+
+/** Throws an AbortError when the signal fired; call between epochs. */
+export function checkAborted(signal: AbortSignal | undefined, model: string): void {
+  if (signal?.aborted) {
+    const error = new Error(`${model}: fit cancelled`);
+    error.name = 'AbortError';
+    throw error;
+  }
+}

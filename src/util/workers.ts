@@ -1,0 +1,95 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** Threads to use for parallel kernels: `CINEREC_THREADS`, else every core. */
+export function threadCount(): number {
+  const fromEnv = Number(process.env.CINEREC_THREADS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return Math.max(1, availableParallelism());
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * A fixed pool of worker threads running one module. Tasks are plain messages (typed arrays on
+ * SharedArrayBuffers are shared, not copied); each worker answers `{id, result}` or `{id, error}`.
+ * Running from TypeScript sources (tests, tsx), workers load through tsx's loader.
+ */
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: { task: unknown; pending: Pending }[] = [];
+  private readonly inFlight = new Map<Worker, Pending>();
+
+  constructor(moduleUrl: URL, size = threadCount()) {
+    const execArgv = moduleUrl.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    for (let k = 0; k < size; k++) {
+      const worker = new Worker(moduleUrl, { execArgv });
+      worker.on('message', (message: { result?: unknown; error?: string }) => {
+        const pending = this.inFlight.get(worker);
+        this.inFlight.delete(worker);
+        if (pending !== undefined) {
+          if (message.error !== undefined) pending.reject(new Error(message.error));
+          else pending.resolve(message.result);
+        }
+        this.dispatch(worker);
+      });
+      worker.on('error', (error) => {
+        const pending = this.inFlight.get(worker);
+        this.inFlight.delete(worker);
+        pending?.reject(error);
+      });
+      worker.unref();
+      this.workers.push(worker);
+      this.idle.push(worker);
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  run<T>(task: unknown): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ task, pending: { resolve: resolve as (v: unknown) => void, reject } });
+      const worker = this.idle.pop();
+      if (worker !== undefined) this.dispatch(worker);
+    });
+  }
+
+  private dispatch(worker: Worker): void {
+    const next = this.queue.shift();
+    if (next === undefined) {
+      if (!this.idle.includes(worker)) this.idle.push(worker);
+      return;
+    }
+    this.inFlight.set(worker, next.pending);
+    worker.postMessage(next.task);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Split 0..n into `parts` contiguous ranges of near-equal size. */
+export function splitRange(n: number, parts: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let k = 0; k < parts; k++) {
+    const start = Math.floor((n * k) / parts);
+    const end = Math.floor((n * (k + 1)) / parts);
+    if (end > start) ranges.push([start, end]);
+  }
+  return ranges;
+}
+
+/** Copy a typed array onto shared memory so workers see it without copying. */
+export function shared<T extends Float32Array | Float64Array | Int32Array>(a: T): T {
+  const Ctor = a.constructor as new (buffer: SharedArrayBuffer) => T;
+  const out = new Ctor(new SharedArrayBuffer(a.byteLength));
+  out.set(a as never);
+  return out;
+}
