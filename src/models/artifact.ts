@@ -114,7 +114,8 @@ export function decodeArtifact(bytes: Buffer, path = '<buffer>'): DecodedArtifac
   }
   const payload = bytes.subarray(align8(jsonEnd));
   const digest = createHash('sha256').update(payload).digest('hex');
-  if (digest !== header.sha256) throw new ArtifactError(path, 'checksum mismatch: the file is corrupt or truncated');
+  if (digest !== header.sha256)
+    throw new ArtifactError(path, 'checksum mismatch: the file is corrupt or truncated');
   // Copy into a fresh, aligned buffer so typed-array views are valid regardless of Buffer pooling.
   const aligned = new ArrayBuffer(payload.length);
   new Uint8Array(aligned).set(payload);

@@ -47,7 +47,9 @@ export function resolveParams<P extends Record<string, unknown>>(
         throw new Error(`${model}: parameter '${name}' must be an integer, got ${value}`);
       }
       if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
-        throw new Error(`${model}: parameter '${name}' = ${value} is outside ${spec.min ?? '-∞'}..${spec.max ?? '∞'}`);
+        throw new Error(
+          `${model}: parameter '${name}' = ${value} is outside ${spec.min ?? '-∞'}..${spec.max ?? '∞'}`,
+        );
       }
     }
     out[name] = value;
@@ -128,11 +130,13 @@ export abstract class Recommender<P extends Record<string, unknown> = Record<str
   recommend(users: ArrayLike<UserRef> | UserRef, options: RecommendOptions = {}): Ranked[] {
     const train = this.requireTrain();
     const n = options.n ?? 10;
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${this.name}.recommend: n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`${this.name}.recommend: n must be a positive integer, got ${n}`);
     if (options.only !== undefined && options.exclude !== undefined) {
       throw new Error(`${this.name}.recommend: 'only' and 'exclude' conflict; pass one of them`);
     }
-    const list: ArrayLike<UserRef> = typeof users === 'number' || !isArrayLike(users) ? [users as UserRef] : users;
+    const list: ArrayLike<UserRef> =
+      typeof users === 'number' || !isArrayLike(users) ? [users as UserRef] : users;
     const nItems = train.nItems;
     const scores = new Float32Array(nItems);
     const skip = new Uint8Array(nItems);
@@ -153,7 +157,8 @@ export abstract class Recommender<P extends Record<string, unknown> = Record<str
         for (const i of options.only) if (i >= 0 && i < nItems) skip[i] = 0;
       } else {
         skip.fill(0);
-        if (options.exclude !== undefined) for (const i of options.exclude) if (i >= 0 && i < nItems) skip[i] = 1;
+        if (options.exclude !== undefined)
+          for (const i of options.exclude) if (i >= 0 && i < nItems) skip[i] = 1;
       }
       if (options.filterSeen ?? true) {
         if (typeof user === 'number') {

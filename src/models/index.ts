@@ -1,0 +1,12 @@
+import { baselineEntry } from './baseline.js';
+import { registerModel } from './registry.js';
+
+/** Every model cinerec ships, in the order tables list them. Add a model here and nowhere else. */
+export const MODEL_ENTRIES = [baselineEntry];
+
+for (const entry of MODEL_ENTRIES) registerModel(entry);
+
+export { Recommender } from './base.js';
+export { Baseline } from './baseline.js';
+export { createModel, loadModel, modelEntry, modelNames, saveModel } from './registry.js';
+export type * from './types.js';
