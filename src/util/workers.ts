@@ -25,9 +25,8 @@ export class WorkerPool {
   private readonly inFlight = new Map<Worker, Pending>();
 
   constructor(moduleUrl: URL, size = threadCount()) {
-    const execArgv = moduleUrl.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
     for (let k = 0; k < size; k++) {
-      const worker = new Worker(moduleUrl, { execArgv });
+      const worker = spawn(moduleUrl);
       worker.on('message', (message: { result?: unknown; error?: string }) => {
         const pending = this.inFlight.get(worker);
         this.inFlight.delete(worker);
@@ -73,6 +72,17 @@ export class WorkerPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/**
+ * A worker for `moduleUrl`. TypeScript sources (under vitest or tsx) get tsx's loader registered
+ * inside the worker first, since loaders of the parent thread do not carry over.
+ */
+function spawn(moduleUrl: URL): Worker {
+  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl);
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(moduleUrl.href)}); });`;
+  return new Worker(bootstrap, { eval: true });
 }
 
 /** Split 0..n into `parts` contiguous ranges of near-equal size. */
