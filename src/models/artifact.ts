@@ -30,6 +30,8 @@ export interface ArtifactHeader {
   meta: Record<string, unknown>;
   nUsers: number;
   nItems: number;
+  /** What the caller records beside the model: the dataset name and fingerprint, metrics, … */
+  info: Record<string, unknown>;
   arrays: ArrayEntry[];
   sha256: string;
   createdAt: string;
@@ -50,7 +52,11 @@ function dtypeOf(a: Typed): DType {
 }
 
 /** Serialise a fitted model (its state plus the training matrix it filters seen items with). */
-export function encodeArtifact(model: Recommender, train: Interactions): Buffer {
+export function encodeArtifact(
+  model: Recommender,
+  train: Interactions,
+  info: Record<string, unknown> = {},
+): Buffer {
   const state = model.state();
   const csr = train.byUser();
   const arrays: Record<string, Typed> = {
@@ -78,6 +84,7 @@ export function encodeArtifact(model: Recommender, train: Interactions): Buffer 
     meta: state.meta,
     nUsers: train.nUsers,
     nItems: train.nItems,
+    info,
     arrays: entries,
     sha256: createHash('sha256').update(payload).digest('hex'),
     createdAt: new Date().toISOString(),
@@ -145,8 +152,13 @@ export function decodeArtifact(bytes: Buffer, path = '<buffer>'): DecodedArtifac
 }
 
 /** Write atomically (temp file, then rename) so a crash never leaves a half-written artifact. */
-export async function writeArtifact(path: string, model: Recommender, train: Interactions): Promise<string> {
-  const bytes = encodeArtifact(model, train);
+export async function writeArtifact(
+  path: string,
+  model: Recommender,
+  train: Interactions,
+  info: Record<string, unknown> = {},
+): Promise<string> {
+  const bytes = encodeArtifact(model, train, info);
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, bytes);
   await rename(tmp, path);

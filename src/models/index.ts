@@ -8,5 +8,5 @@ for (const entry of MODEL_ENTRIES) registerModel(entry);
 
 export { Recommender } from './base.js';
 export { Baseline } from './baseline.js';
-export { createModel, loadModel, modelEntry, modelNames, saveModel } from './registry.js';
+export { createModel, loadModel, loadModelWithHeader, modelEntry, modelNames, saveModel } from './registry.js';
 export type * from './types.js';

@@ -1,5 +1,5 @@
 import type { Interactions } from '../data/interactions.js';
-import { readArtifact, writeArtifact } from './artifact.js';
+import { type ArtifactHeader, readArtifact, writeArtifact } from './artifact.js';
 import type { Recommender } from './base.js';
 import type { ParamSchema } from './types.js';
 
@@ -37,16 +37,21 @@ export function createModel(name: string, params: Record<string, unknown> = {}):
 }
 
 /** Save a fitted model to a checksummed artifact; returns the file's sha256. */
-export function saveModel(model: Recommender, path: string): Promise<string> {
-  return writeArtifact(path, model, model.trainData);
+export function saveModel(model: Recommender, path: string, info: Record<string, unknown> = {}): Promise<string> {
+  return writeArtifact(path, model, model.trainData, info);
 }
 
 /** Load any registered model from its artifact. */
 export async function loadModel(path: string): Promise<Recommender> {
+  return (await loadModelWithHeader(path)).model;
+}
+
+/** Load a model and the header it was saved with (dataset, fingerprint and other info). */
+export async function loadModelWithHeader(path: string): Promise<{ model: Recommender; header: ArtifactHeader }> {
   const { header, state, train } = await readArtifact(path);
   const model = modelEntry(header.model).create(header.params);
   model.restore(state, train);
-  return model;
+  return { model, header };
 }
 
 export type { Interactions };
