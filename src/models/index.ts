@@ -1,8 +1,10 @@
 import { baselineEntry } from './baseline.js';
+import { itemknnEntry } from './itemknn.js';
+import { popularityEntry } from './popularity.js';
 import { registerModel } from './registry.js';
 
 /** Every model cinerec ships, in the order tables list them. Add a model here and nowhere else. */
-export const MODEL_ENTRIES = [baselineEntry];
+export const MODEL_ENTRIES = [popularityEntry, baselineEntry, itemknnEntry];
 
 for (const entry of MODEL_ENTRIES) registerModel(entry);
 

@@ -25,6 +25,11 @@ export interface FitOptions {
   onProgress?: (done: number, total: number, label: string) => void;
   /** Aborts a long fit; the fit throws an AbortError and the model stays unfitted. */
   signal?: AbortSignal;
+  /**
+   * Genre names of each item, indexed by dense item index (`itemGenres[i]` lists item i's genres,
+   * e.g. `Dataset.movies[i].genres`). Optional side information; models that rank per genre keep it.
+   */
+  itemGenres?: string[][];
 }
 
 /**

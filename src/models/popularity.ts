@@ -1,0 +1,283 @@
+import type { Interactions } from '../data/interactions.js';
+import { topK } from '../math/topk.js';
+import { checkAborted, Recommender } from './base.js';
+import type { ModelEntry } from './registry.js';
+import type {
+  Estimate,
+  FitOptions,
+  FoldedUser,
+  ModelState,
+  NewUserRatings,
+  ParamSchema,
+  Ranked,
+  UserRef,
+} from './types.js';
+
+const schema = {
+  rankBy: {
+    type: 'enum',
+    default: 'weighted',
+    values: ['count', 'mean', 'weighted'] as const,
+    description: 'ranking score: rating count, raw mean, or IMDB weighted rating',
+  },
+  votesQuantile: {
+    type: 'float',
+    default: 0.9,
+    min: 0,
+    max: 1,
+    description: 'm = this quantile of the rating counts of rated items (when minVotes is 0)',
+  },
+  minVotes: {
+    type: 'float',
+    default: 0,
+    min: 0,
+    description: 'fixed m of the weighted rating; 0 derives m from votesQuantile',
+  },
+} satisfies ParamSchema;
+
+export interface PopularityParams extends Record<string, unknown> {
+  rankBy: 'count' | 'mean' | 'weighted';
+  votesQuantile: number;
+  minVotes: number;
+}
+
+export interface TrendingOptions {
+  /** Age at which a rating counts half (default 30 days). */
+  halfLifeDays?: number;
+  /** Reference time in the timestamps' unit, Unix seconds; default the latest training timestamp. */
+  now?: number;
+}
+
+const SECONDS_PER_DAY = 86_400;
+
+/**
+ * Non-personalised popularity: per-item rating count, mean, and the IMDB weighted rating
+ *   WR = v/(v+m)·R + m/(v+m)·C
+ * (v = the item's rating count, R its mean, C the global mean, m the prior's weight in votes), a
+ * Bayesian average that damps the means of rarely rated items toward C. Rating predictions are
+ * WR for every user. m defaults to the 90th percentile of the counts of rated items, the IMDB
+ * Top-250 style recipe ("a film must be more voted than 90% of films to carry its own mean");
+ * `minVotes` fixes it instead. Also ranks per genre (`topByGenre`, needs `FitOptions.itemGenres`)
+ * and by time-decayed activity (`trending`).
+ */
+export class Popularity extends Recommender<PopularityParams> {
+  readonly name = 'popularity';
+  /** C, the global mean rating. */
+  mu = 0;
+  /** m, the weight of the prior in votes. */
+  m = 0;
+  counts: Int32Array = new Int32Array(0);
+  means: Float64Array = new Float64Array(0);
+  weighted: Float64Array = new Float64Array(0);
+  /** Genre → items CSR (items ascending); names in `genres`. */
+  genres: string[] = [];
+  genreIndptr: Int32Array = new Int32Array(1);
+  genreItems: Int32Array = new Int32Array(0);
+  /** Timestamps grouped by item (CSC order), kept because loaded artifacts carry no timestamps. */
+  itemTimesIndptr: Int32Array = new Int32Array(1);
+  itemTimes: Float64Array = new Float64Array(0);
+  latest = 0;
+
+  constructor(params: Partial<PopularityParams> = {}) {
+    super(schema, 'popularity', params);
+  }
+
+  async fit(train: Interactions, options: FitOptions = {}): Promise<this> {
+    checkAborted(options.signal, this.name);
+    const nItems = train.nItems;
+    const n = train.size;
+    this.mu = train.globalMean();
+    this.counts = train.itemCounts();
+    this.means = new Float64Array(nItems);
+    for (let k = 0; k < n; k++) this.means[train.items[k]] += train.ratings[k];
+    for (let i = 0; i < nItems; i++)
+      this.means[i] = this.counts[i] > 0 ? this.means[i] / this.counts[i] : NaN;
+    this.m =
+      this.params.minVotes > 0
+        ? this.params.minVotes
+        : quantileOfRated(this.counts, this.params.votesQuantile);
+    this.weighted = weightedRatings(this.counts, this.means, this.mu, this.m);
+    // Counting sort of timestamps by item, so trending() needs only state after a reload.
+    const indptr = new Int32Array(nItems + 1);
+    for (let i = 0; i < nItems; i++) indptr[i + 1] = indptr[i] + this.counts[i];
+    const next = indptr.slice(0, nItems);
+    const times = new Float64Array(n);
+    let latest = n > 0 ? Number.NEGATIVE_INFINITY : 0;
+    for (let k = 0; k < n; k++) {
+      const t = train.timestamps[k];
+      times[next[train.items[k]]++] = t;
+      if (t > latest) latest = t;
+    }
+    this.itemTimesIndptr = indptr;
+    this.itemTimes = times;
+    this.latest = latest;
+    this.buildGenres(options.itemGenres, nItems);
+    options.onProgress?.(1, 1, this.name);
+    this.train = train;
+    return this;
+  }
+
+  private buildGenres(itemGenres: string[][] | undefined, nItems: number): void {
+    const names = new Map<string, number>();
+    const lists: number[][] = [];
+    for (let i = 0; i < nItems && itemGenres !== undefined; i++) {
+      for (const name of new Set(itemGenres[i] ?? [])) {
+        let g = names.get(name);
+        if (g === undefined) {
+          g = lists.length;
+          names.set(name, g);
+          lists.push([]);
+        }
+        lists[g].push(i);
+      }
+    }
+    this.genres = [...names.keys()];
+    this.genreIndptr = new Int32Array(lists.length + 1);
+    for (let g = 0; g < lists.length; g++) this.genreIndptr[g + 1] = this.genreIndptr[g] + lists[g].length;
+    this.genreItems = Int32Array.from(lists.flat());
+  }
+
+  predict(user: UserRef, item: number): Estimate {
+    const train = this.requireTrain();
+    if (typeof user === 'number' && !(user >= 0 && user < train.nUsers))
+      return { ok: false, reason: `unknown user ${user}` };
+    if (!(item >= 0 && item < train.nItems)) return { ok: false, reason: `unknown item ${item}` };
+    if (train.size === 0) return { ok: false, reason: 'popularity: no ratings in training' };
+    return { ok: true, value: this.weighted[item] };
+  }
+
+  protected scoreInto(user: UserRef, out: Float32Array): boolean {
+    if (typeof user === 'number' && !(user >= 0 && user < this.nUsers)) return false;
+    const source = this.rankScores();
+    for (let i = 0; i < out.length; i++) out[i] = source[i];
+    return true;
+  }
+
+  /** The per-item scores `rankBy` selects (NaN means for unrated items in 'mean'). */
+  rankScores(): Int32Array | Float64Array {
+    this.requireTrain();
+    const by = this.params.rankBy;
+    return by === 'count' ? this.counts : by === 'mean' ? this.means : this.weighted;
+  }
+
+  /** Genre names known from `FitOptions.itemGenres`, in first-seen order. */
+  genreNames(): readonly string[] {
+    return this.genres;
+  }
+
+  /**
+   * Top-n items of `genre` by the `rankBy` score. Names match case-insensitively; an unknown
+   * genre (or a model fitted without `itemGenres`) gives an empty list.
+   */
+  topByGenre(genre: string, n = 10, exclude?: Int32Array): Ranked {
+    const source = this.rankScores();
+    const wanted = genre.toLowerCase();
+    const g = this.genres.findIndex((name) => name.toLowerCase() === wanted);
+    if (g < 0) return { ids: new Int32Array(0), scores: new Float32Array(0) };
+    const members = this.genreItems.subarray(this.genreIndptr[g], this.genreIndptr[g + 1]);
+    const scores = new Float64Array(members.length);
+    for (let k = 0; k < members.length; k++) scores[k] = source[members[k]];
+    let skip: Uint8Array | undefined;
+    if (exclude !== undefined && exclude.length > 0) {
+      const banned = new Set(exclude);
+      skip = new Uint8Array(members.length);
+      for (let k = 0; k < members.length; k++) skip[k] = banned.has(members[k]) ? 1 : 0;
+    }
+    const local = topK(scores, n, skip);
+    for (let k = 0; k < local.ids.length; k++) local.ids[k] = members[local.ids[k]];
+    return local;
+  }
+
+  /**
+   * Items with the most recent activity: score = Σ over the item's ratings of 0.5^(age / halfLife),
+   * age = now − t in days. Ratings after `now` are ignored, so `now` in the past replays history.
+   */
+  trending(n = 10, options: TrendingOptions = {}): Ranked {
+    this.requireTrain();
+    const halfLife = options.halfLifeDays ?? 30;
+    if (!(halfLife > 0)) throw new Error(`popularity.trending: halfLifeDays must be > 0, got ${halfLife}`);
+    const now = options.now ?? this.latest;
+    // 0.5^(age/h) = exp(−age·ln2/h); one multiply per rating instead of a pow.
+    const rate = -Math.LN2 / (halfLife * SECONDS_PER_DAY);
+    const nItems = this.counts.length;
+    const scores = new Float64Array(nItems);
+    for (let i = 0; i < nItems; i++) {
+      let sum = 0;
+      for (let p = this.itemTimesIndptr[i]; p < this.itemTimesIndptr[i + 1]; p++) {
+        const age = now - this.itemTimes[p];
+        if (age >= 0) sum += Math.exp(rate * age);
+      }
+      scores[i] = sum > 0 ? sum : NaN;
+    }
+    return topK(scores, n);
+  }
+
+  foldIn(ratings: NewUserRatings): FoldedUser {
+    // Scores are the same for everyone; the folded user only carries what to filter.
+    return { seen: ratings.items, state: {} };
+  }
+
+  state(): ModelState {
+    return {
+      params: { ...this.params },
+      meta: { mu: this.mu, m: this.m, latest: this.latest, genres: this.genres },
+      arrays: {
+        counts: this.counts,
+        means: this.means,
+        weighted: this.weighted,
+        genreIndptr: this.genreIndptr,
+        genreItems: this.genreItems,
+        itemTimesIndptr: this.itemTimesIndptr,
+        itemTimes: this.itemTimes,
+      },
+    };
+  }
+
+  restore(state: ModelState, train: Interactions): void {
+    this.mu = state.meta.mu as number;
+    this.m = state.meta.m as number;
+    this.latest = state.meta.latest as number;
+    this.genres = state.meta.genres as string[];
+    this.counts = state.arrays.counts as Int32Array;
+    this.means = state.arrays.means as Float64Array;
+    this.weighted = state.arrays.weighted as Float64Array;
+    this.genreIndptr = state.arrays.genreIndptr as Int32Array;
+    this.genreItems = state.arrays.genreItems as Int32Array;
+    this.itemTimesIndptr = state.arrays.itemTimesIndptr as Int32Array;
+    this.itemTimes = state.arrays.itemTimes as Float64Array;
+    this.train = train;
+  }
+}
+
+/** WR per item; an unrated item gets C (v = 0), and with m = 0 a rated item gets its own mean. */
+export function weightedRatings(
+  counts: Int32Array,
+  means: Float64Array,
+  mu: number,
+  m: number,
+): Float64Array {
+  const out = new Float64Array(counts.length);
+  for (let i = 0; i < counts.length; i++) {
+    const v = counts[i];
+    out[i] = v === 0 ? mu : (v / (v + m)) * means[i] + (m / (v + m)) * mu;
+  }
+  return out;
+}
+
+/** The q-quantile (linear interpolation, as numpy's default) of the non-zero counts; 0 if none. */
+export function quantileOfRated(counts: Int32Array, q: number): number {
+  const rated = counts.filter((c) => c > 0).sort();
+  if (rated.length === 0) return 0;
+  const pos = q * (rated.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, rated.length - 1);
+  return rated[lo] + (pos - lo) * (rated[hi] - rated[lo]);
+}
+
+export const popularityEntry: ModelEntry = {
+  name: 'popularity',
+  description: 'item popularity: count, mean or IMDB weighted rating; per genre and trending',
+  kind: 'rating',
+  schema,
+  create: (params) => new Popularity(params as Partial<PopularityParams>),
+};
