@@ -112,9 +112,6 @@ export async function itemNeighbours(
   } else {
     const worker = import.meta.url.endsWith('.ts') ? './itemknn-worker.ts' : './itemknn-worker.js';
     const pool = new WorkerPool(new URL(worker, import.meta.url), threads);
-    // The pool's workers are unref'd, so nothing else may keep the event loop (and a CLI process
-    // awaiting this fit) alive while they compute; a ref'd timer does until the pool closes.
-    const keepAlive = setInterval(() => {}, 60_000);
     try {
       let next = 0;
       const lane = async (): Promise<void> => {
@@ -126,7 +123,6 @@ export async function itemNeighbours(
       };
       await Promise.all(Array.from({ length: threads }, lane));
     } finally {
-      clearInterval(keepAlive);
       await pool.close();
     }
   }

@@ -62,9 +62,12 @@ export class WorkerPool {
   private dispatch(worker: Worker): void {
     const next = this.queue.shift();
     if (next === undefined) {
+      // An idle pool must not keep the process alive; a busy worker must (a CLI awaits its answer).
+      worker.unref();
       if (!this.idle.includes(worker)) this.idle.push(worker);
       return;
     }
+    worker.ref();
     this.inFlight.set(worker, next.pending);
     worker.postMessage(next.task);
   }
