@@ -20,6 +20,8 @@ export interface Movie {
   popularity?: number;
   runtime?: number;
   releaseDate?: string;
+  /** TMDB's genre names, when joined (MovieLens `genres` stay as the dataset defines them). */
+  tmdbGenres?: string[];
 }
 
 /** What a rating column holds: explicit ratings on a scale, or implicit events (all 1). */
@@ -51,4 +53,18 @@ export interface Dataset {
   movies: Movie[];
   scale: RatingScale;
   predefinedSplits?: PredefinedSplit[];
+  /** MovieLens tag genome (ml-latest, ml-25m), loaded on request. */
+  genome?: Genome;
+  /** Problems the loader worked around (unknown movie ids, unmatched TMDB titles, …). */
+  warnings?: string[];
+}
+
+/**
+ * Tag genome: how strongly each of `tags` applies to each item, 0–1, row-major by item
+ * (`relevance[item * tags.length + tag]`); rows of items without scores are 0 with `present[item] = 0`.
+ */
+export interface Genome {
+  tags: string[];
+  relevance: Float32Array;
+  present: Uint8Array;
 }

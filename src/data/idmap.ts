@@ -41,7 +41,8 @@ export class IdMap {
 
   rawId(index: number): RawId {
     const id = this.raw[index];
-    if (id === undefined) throw new RangeError(`IdMap.rawId: index ${index} out of range 0..${this.size - 1}`);
+    if (id === undefined)
+      throw new RangeError(`IdMap.rawId: index ${index} out of range 0..${this.size - 1}`);
     return id;
   }
 

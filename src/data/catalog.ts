@@ -1,0 +1,148 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DelimitedOptions, readDelimited } from './csv.js';
+import type { Movie } from './dataset.js';
+import { growFloat32, growFloat64, growInt32, IdIndexer } from './growable.js';
+import { IdMap, type RawId } from './idmap.js';
+import { Interactions } from './interactions.js';
+import { parseTitle } from './titles.js';
+
+/**
+ * The item side of a dataset while it loads: movies in catalog order (so `movies[i]` describes item
+ * index i), plus movies that only appear in the ratings, added as "Unknown <id>" and counted so the
+ * loader can warn about them.
+ */
+export class CatalogBuilder {
+  readonly movies: Movie[] = [];
+  readonly items: IdIndexer = new IdIndexer(new IdMap());
+  /** Movies read from the catalog file; indices from here on were added by `itemForRating`. */
+  catalogued = 0;
+  /** Raw ids met in ratings but missing from the catalog file. */
+  unknownIds = 0;
+  /** Ratings of those movies. */
+  unknownRatings = 0;
+
+  /** Adds a catalog entry from a MovieLens-style title "Name (1995)"; a repeated id is ignored. */
+  addMovie(movieId: RawId, rawTitle: string, genres: string[]): Movie | undefined {
+    if (this.items.lookup(movieId) >= 0) return undefined;
+    const { title, year } = parseTitle(rawTitle);
+    const movie: Movie = { movieId, title, year, genres };
+    this.items.add(movieId);
+    this.movies.push(movie);
+    this.catalogued++;
+    return movie;
+  }
+
+  /** The movie with raw id `movieId`, if catalogued. */
+  movie(movieId: RawId): Movie | undefined {
+    const index = this.items.lookup(movieId);
+    return index >= 0 ? this.movies[index] : undefined;
+  }
+
+  /** Item index for a rating's movie id, cataloguing unknown ids on the way. */
+  itemForRating(movieId: RawId): number {
+    const index = this.items.lookup(movieId);
+    if (index >= 0) return index;
+    this.unknownIds++;
+    this.movies.push({ movieId, title: `Unknown ${movieId}`, year: null, genres: [] });
+    return this.items.add(movieId);
+  }
+
+  warnings(source: string): string[] {
+    if (this.unknownIds === 0) return [];
+    return [
+      `${source}: ${this.unknownIds} movie ids (${this.unknownRatings} ratings) are not in the catalog; added as "Unknown <id>"`,
+    ];
+  }
+}
+
+/** Splits a MovieLens genre cell; "(no genres listed)" and blanks give []. */
+export function splitGenres(cell: string): string[] {
+  const trimmed = cell.trim();
+  if (trimmed === '' || trimmed === '(no genres listed)') return [];
+  return trimmed.split('|').filter((g) => g.length > 0);
+}
+
+/** Where a ratings file keeps each column (0-based), and how to read it. */
+export interface RatingFileSpec extends DelimitedOptions {
+  user: number;
+  item: number;
+  rating: number;
+  time: number;
+}
+
+export interface RatingColumns {
+  users: Int32Array;
+  items: Int32Array;
+  ratings: Float32Array;
+  timestamps: Float64Array;
+}
+
+/**
+ * Streams a MovieLens ratings file (integer ids, numeric rating and timestamp) into typed arrays.
+ * Users are indexed in `users` in order of first appearance unless already there.
+ *
+ * @throws Error with `file:line` for a row with a missing or non-numeric field.
+ */
+export async function readRatingsFile(
+  path: string,
+  spec: RatingFileSpec,
+  users: IdIndexer,
+  catalog: CatalogBuilder,
+  expectedRows = 1 << 16,
+): Promise<RatingColumns> {
+  const u = growInt32(expectedRows);
+  const it = growInt32(expectedRows);
+  const r = growFloat32(expectedRows);
+  const t = growFloat64(expectedRows);
+  const needed = Math.max(spec.user, spec.item, spec.rating, spec.time) + 1;
+  let lastUserId = Number.NaN;
+  let lastUser = -1;
+  await readDelimited(
+    path,
+    (record) => {
+      const userId = record.number(spec.user);
+      const movieId = record.number(spec.item);
+      const rating = record.number(spec.rating);
+      const time = record.number(spec.time);
+      if (record.count < needed || Number.isNaN(userId + movieId + rating + time)) {
+        throw new Error(
+          `${record.where()}: expected numeric user, movie, rating and timestamp, got "${record.fields().join(spec.separator ?? ',')}"`,
+        );
+      }
+      // Files are grouped by user, so the previous row's user is almost always this one.
+      if (userId !== lastUserId) {
+        lastUserId = userId;
+        lastUser = users.add(userId);
+      }
+      const item = catalog.itemForRating(movieId);
+      if (item >= catalog.catalogued) catalog.unknownRatings++;
+      u.push(lastUser);
+      it.push(item);
+      r.push(rating);
+      t.push(time);
+      return undefined;
+    },
+    spec,
+  );
+  return { users: u.finish(), items: it.finish(), ratings: r.finish(), timestamps: t.finish() };
+}
+
+/** Wraps columns as Interactions over the final user and item counts. */
+export function toInteractions(columns: RatingColumns, nUsers: number, nItems: number): Interactions {
+  return new Interactions(nUsers, nItems, columns.users, columns.items, columns.ratings, columns.timestamps);
+}
+
+/**
+ * `dir/file`, which the layout needs.
+ *
+ * @throws Error naming the dataset, the missing file and what the folder holds.
+ */
+export function requireFile(dir: string, file: string, layout: string): string {
+  const path = join(dir, file);
+  if (!existsSync(path)) {
+    const present = existsSync(dir) ? readdirSync(dir).join(', ') : 'nothing';
+    throw new Error(`${layout} dataset in ${dir} is missing ${file} (found: ${present || 'nothing'})`);
+  }
+  return path;
+}

@@ -1,0 +1,48 @@
+/** The data layer: loaders, importers, downloads and synthetic data, all producing a {@link Dataset}. */
+export { findTmdbDir, type LoadByNameOptions, loadDatasetByName } from './by-name.js';
+export { type FieldCoverage, fieldCoverage } from './coverage.js';
+export {
+  CsvRecord,
+  countNonEmptyLines,
+  type DelimitedOptions,
+  estimateLines,
+  findColumn,
+  type ReadSummary,
+  readDelimited,
+  readFirstRecord,
+  requireColumn,
+  type TextEncoding,
+} from './csv.js';
+export type { Dataset, Genome, Movie, PredefinedSplit, RatingScale } from './dataset.js';
+export { type FetchOptions, fetchDataset, GROUPLENS_BASE_URL } from './fetch.js';
+export { datasetFingerprint } from './fingerprint.js';
+export { Growable, IdIndexer } from './growable.js';
+export { IdMap, type RawId } from './idmap.js';
+export { type ColumnMap, type ImportOptions, importRatings, inferScale, parseColumnMap } from './import.js';
+export { buildCsr, type Csr, Interactions } from './interactions.js';
+export {
+  DATASET_NAMES,
+  datasetProblems,
+  findSharedDatasets,
+  KNOWN_DATASETS,
+  type KnownDataset,
+  knownDataset,
+} from './known-datasets.js';
+export { detectLayout, loadMovieLens, type MovieLensLayout, type MovieLensOptions } from './movielens.js';
+export { namesFromList, type PyValue, parsePyLiteral } from './pyliteral.js';
+export {
+  generateSynthetic,
+  type SyntheticDataset,
+  type SyntheticOptions,
+  type SyntheticTruth,
+  writeSyntheticCsv,
+} from './synthetic.js';
+export { displayTitle, normalizeTitle, type ParsedTitle, parseTitle, titleKeys } from './titles.js';
+export {
+  joinTmdb,
+  readTmdbMovies,
+  type TmdbJoinOptions,
+  type TmdbJoinReport,
+  type TmdbMovie,
+} from './tmdb.js';
+export { type ProgressCallback, unpackZip } from './unzip.js';
