@@ -11,7 +11,11 @@ const MANIFEST = 'cinerec-import.json';
  * Keep an imported dataset under `<home>/datasets/<name>/`: copies of the user's files plus the
  * import options, so later commands load it by name exactly as it was imported.
  */
-export async function saveImported(options: ImportOptions, dataset: Dataset, settings: Settings): Promise<string> {
+export async function saveImported(
+  options: ImportOptions,
+  dataset: Dataset,
+  settings: Settings,
+): Promise<string> {
   if (!/^[\w.-]+$/.test(dataset.name)) {
     throw new Error(`import: dataset name '${dataset.name}' may only hold letters, digits, '.', '_' and '-'`);
   }

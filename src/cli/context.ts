@@ -1,0 +1,20 @@
+import { loadSettings, type Settings } from '../config.js';
+import type { Dataset } from '../data/dataset.js';
+import { loadImported } from '../data/imported.js';
+import { findSharedDatasets, type LoadByNameOptions, loadDatasetByName } from '../data/index.js';
+
+/**
+ * Settings for a CLI run. Developers with the shared offline datasets beside the repo get them as
+ * the mirror when `CINEREC_DATA_MIRROR` is unset, so every command works offline here.
+ */
+export function cliSettings(): Settings {
+  const settings = loadSettings();
+  settings.dataMirror ??= findSharedDatasets() ?? undefined;
+  return settings;
+}
+
+/** A dataset imported with `cinerec import` under that name, else a MovieLens release. */
+export async function loadNamedDataset(name: string, options: LoadByNameOptions = {}): Promise<Dataset> {
+  const settings = cliSettings();
+  return (await loadImported(name, settings)) ?? loadDatasetByName(name, settings, options);
+}
