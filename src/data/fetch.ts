@@ -49,9 +49,9 @@ export async function fetchDataset(
   try {
     const zipUrl = `${base}/${name}.zip`;
     // The checksum first: a small request that fails fast when the machine is offline.
-    const expected = parseMd5File(await downloadText(`${zipUrl}.md5`, options), `${zipUrl}.md5`);
+    const expected = parseMd5File(await downloadText(`${zipUrl}.md5`, name, options), `${zipUrl}.md5`);
     const zipPath = join(work, `${name}.zip`);
-    const actual = await download(zipUrl, zipPath, options);
+    const actual = await download(zipUrl, name, zipPath, options);
     if (actual !== expected) {
       throw new Error(`${zipUrl}: md5 checksum mismatch (got ${actual}, ${zipUrl}.md5 says ${expected})`);
     }
@@ -120,7 +120,7 @@ async function unpackIntoCache(
   return target;
 }
 
-async function request(url: string, options: FetchOptions): Promise<Response> {
+async function request(url: string, name: string, options: FetchOptions): Promise<Response> {
   const timeoutMs = options.connectTimeoutMs ?? 5000;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -133,7 +133,7 @@ async function request(url: string, options: FetchOptions): Promise<Response> {
       ? `no answer within ${timeoutMs} ms`
       : (cause?.code ?? cause?.message ?? (error as Error).message);
     throw new Error(
-      `cannot download ${url} (${reason}). This machine may be offline: set CINEREC_DATA_MIRROR to a folder holding <name>/ or <name>.zip, or to a URL serving <name>.zip`,
+      `cannot download ${url} (${reason}). This machine may be offline: set CINEREC_DATA_MIRROR to a folder holding ${name}/ or ${name}.zip, or to a URL serving ${name}.zip`,
     );
   } finally {
     clearTimeout(timer); // the timeout guards the connection only; big bodies take as long as they take
@@ -142,13 +142,13 @@ async function request(url: string, options: FetchOptions): Promise<Response> {
   return response;
 }
 
-async function downloadText(url: string, options: FetchOptions): Promise<string> {
-  return (await request(url, options)).text();
+async function downloadText(url: string, name: string, options: FetchOptions): Promise<string> {
+  return (await request(url, name, options)).text();
 }
 
 /** Streams `url` to `path`; returns the md5 of what was written. */
-async function download(url: string, path: string, options: FetchOptions): Promise<string> {
-  const response = await request(url, options);
+async function download(url: string, name: string, path: string, options: FetchOptions): Promise<string> {
+  const response = await request(url, name, options);
   const total = Number(response.headers.get('content-length') ?? 0);
   const hash = createHash('md5');
   const out = createWriteStream(path);
