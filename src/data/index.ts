@@ -32,6 +32,7 @@ export { detectLayout, loadMovieLens, type MovieLensLayout, type MovieLensOption
 export { namesFromList, type PyValue, parsePyLiteral } from './pyliteral.js';
 export {
   generateSynthetic,
+  plantedScore,
   type SyntheticDataset,
   type SyntheticOptions,
   type SyntheticTruth,
