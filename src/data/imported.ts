@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { datasetCacheDir, type Settings } from '../config.js';
 import type { Dataset } from './dataset.js';
 import { type ImportOptions, importRatings } from './import.js';
+import { DATASET_NAMES } from './known-datasets.js';
 
 const MANIFEST = 'cinerec-import.json';
 
@@ -18,6 +19,9 @@ export async function saveImported(
 ): Promise<string> {
   if (!/^[\w.-]+$/.test(dataset.name)) {
     throw new Error(`import: dataset name '${dataset.name}' may only hold letters, digits, '.', '_' and '-'`);
+  }
+  if (DATASET_NAMES.includes(dataset.name)) {
+    throw new Error(`import: '${dataset.name}' is a MovieLens release name; choose another --name`);
   }
   const root = datasetCacheDir(settings);
   const dir = join(root, dataset.name);
