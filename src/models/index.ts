@@ -1,10 +1,13 @@
+import { alsEntry } from './als.js';
 import { baselineEntry } from './baseline.js';
+import { bprEntry } from './bpr.js';
+import { easeEntry } from './ease.js';
 import { itemknnEntry } from './itemknn.js';
 import { popularityEntry } from './popularity.js';
 import { registerModel } from './registry.js';
 
 /** Every model cinerec ships, in the order tables list them. Add a model here and nowhere else. */
-export const MODEL_ENTRIES = [popularityEntry, baselineEntry, itemknnEntry];
+export const MODEL_ENTRIES = [popularityEntry, baselineEntry, itemknnEntry, alsEntry, bprEntry, easeEntry];
 
 for (const entry of MODEL_ENTRIES) registerModel(entry);
 
