@@ -5,9 +5,20 @@ import { easeEntry } from './ease.js';
 import { itemknnEntry } from './itemknn.js';
 import { popularityEntry } from './popularity.js';
 import { registerModel } from './registry.js';
+import { svdEntry } from './svd.js';
+import { svdppEntry } from './svdpp.js';
 
 /** Every model cinerec ships, in the order tables list them. Add a model here and nowhere else. */
-export const MODEL_ENTRIES = [popularityEntry, baselineEntry, itemknnEntry, alsEntry, bprEntry, easeEntry];
+export const MODEL_ENTRIES = [
+  popularityEntry,
+  baselineEntry,
+  itemknnEntry,
+  alsEntry,
+  bprEntry,
+  easeEntry,
+  svdEntry,
+  svdppEntry,
+];
 
 for (const entry of MODEL_ENTRIES) registerModel(entry);
 

@@ -1,0 +1,238 @@
+import type { Interactions } from '../data/interactions.js';
+import { Rng } from '../math/random.js';
+import { Recommender } from './base.js';
+import { cosineRowsInto, foldInSgd } from './svd-kernel.js';
+import type { Estimate, FoldedUser, ModelState, NewUserRatings, ParamSchema, UserRef } from './types.js';
+
+/** Parameters every biased-MF model shares (Surprise's names in brackets). */
+export interface MfBaseParams extends Record<string, unknown> {
+  factors: number;
+  epochs: number;
+  /** Learning rate of b_u, b_i [lr_bu, lr_bi]. */
+  lrBias: number;
+  /** Learning rate of p_u, q_i [lr_pu, lr_qi]. */
+  lrFactors: number;
+  /** Regulariser of b_u, b_i [reg_bu, reg_bi]. */
+  regBias: number;
+  /** Regulariser of p_u, q_i [reg_pu, reg_qi]. */
+  regFactors: number;
+  /** Learning rates are multiplied by this after every epoch. */
+  lrDecay: number;
+  initStd: number;
+  seed: number;
+}
+
+/** Parameters shared by `svd` and `svdpp`; each model overrides the defaults it tunes differently. */
+export function mfSchema(defaults: {
+  factors: number;
+  epochs: number;
+  lrBias: number;
+  lrFactors: number;
+  regBias: number;
+  regFactors: number;
+  initStd: number;
+  lrDecay: number;
+}) {
+  return {
+    factors: { type: 'int', default: defaults.factors, min: 1, max: 1024, description: 'latent factors k' },
+    epochs: {
+      type: 'int',
+      default: defaults.epochs,
+      min: 1,
+      max: 10000,
+      description: 'SGD passes over the ratings',
+    },
+    lrBias: {
+      type: 'float',
+      default: defaults.lrBias,
+      min: 0,
+      max: 1,
+      description: 'learning rate of b_u, b_i',
+    },
+    lrFactors: {
+      type: 'float',
+      default: defaults.lrFactors,
+      min: 0,
+      max: 1,
+      description: 'learning rate of p_u, q_i',
+    },
+    regBias: { type: 'float', default: defaults.regBias, min: 0, description: 'L2 regulariser of b_u, b_i' },
+    regFactors: {
+      type: 'float',
+      default: defaults.regFactors,
+      min: 0,
+      description: 'L2 regulariser of p_u, q_i',
+    },
+    lrDecay: {
+      type: 'float',
+      default: defaults.lrDecay,
+      min: 0,
+      max: 1,
+      description: 'learning rates are multiplied by this after every epoch',
+    },
+    initStd: {
+      type: 'float',
+      default: defaults.initStd,
+      min: 0,
+      description: 'std of the normal(0, σ) factor init',
+    },
+    seed: { type: 'int', default: 42, description: 'seed of the init and the per-epoch shuffles' },
+  } satisfies ParamSchema;
+}
+
+/**
+ * What `svd` and `svdpp` share once fitted: r̂(u,i) = μ + b_u + b_i + q_i·v_u, where v_u is p_u
+ * for SVD and p_u + |N(u)|^-½ Σ_{j∈N(u)} y_j for SVD++ (kept in `userVectors`, so scoring is one
+ * dot product per item for both). Predictions are clipped to the training rating range; full-catalog
+ * scores are not, because clipping would tie every item above the top of the scale.
+ */
+export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
+  mu = 0;
+  ratingMin = 0;
+  ratingMax = 0;
+  userBias: Float64Array = new Float64Array(0);
+  itemBias: Float64Array = new Float64Array(0);
+  userFactors: Float64Array = new Float64Array(0);
+  itemFactors: Float64Array = new Float64Array(0);
+  /** v_u per trained user (row-major, `factors` wide): what scoring multiplies q_i with. */
+  protected userVectors: Float64Array = new Float64Array(0);
+
+  constructor(schema: ParamSchema, name: string, params: Partial<P>) {
+    super(schema, name, params);
+  }
+
+  protected get k(): number {
+    return this.params.factors;
+  }
+
+  /** μ, rating range and normal(0, initStd) factors; rows of users/items with no ratings stay 0. */
+  protected initialise(train: Interactions, rng: Rng, extra: Float64Array[] = []): void {
+    if (train.size === 0) throw new Error(`${this.name}: cannot fit an empty matrix (no ratings)`);
+    const k = this.k;
+    this.mu = train.globalMean();
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const r of train.ratings) {
+      if (r < lo) lo = r;
+      if (r > hi) hi = r;
+    }
+    this.ratingMin = lo;
+    this.ratingMax = hi;
+    this.userBias = new Float64Array(train.nUsers);
+    this.itemBias = new Float64Array(train.nItems);
+    this.userFactors = this.randomRows(train.userCounts(), k, rng);
+    this.itemFactors = this.randomRows(train.itemCounts(), k, rng);
+    for (const m of extra) m.set(this.randomRows(train.itemCounts(), k, rng));
+  }
+
+  private randomRows(counts: Int32Array, k: number, rng: Rng): Float64Array {
+    const m = new Float64Array(counts.length * k);
+    for (let r = 0; r < counts.length; r++) {
+      // Draw for every row so the stream (and hence the fit) does not depend on which rows are empty.
+      for (let f = 0; f < k; f++) m[r * k + f] = this.params.initStd * rng.normal();
+      if (counts[r] === 0) m.fill(0, r * k, (r + 1) * k);
+    }
+    return m;
+  }
+
+  /** The implicit term of a user who rated `items` (zeros for plain SVD), added to v_u. */
+  protected abstract implicitTerm(items: Int32Array, out: Float64Array): void;
+
+  private vectorOf(user: UserRef): { bias: number; v: Float64Array; offset: number } | null {
+    if (typeof user === 'number') {
+      if (!Number.isInteger(user) || user < 0 || user >= this.userBias.length) return null;
+      return { bias: this.userBias[user], v: this.userVectors, offset: user * this.k };
+    }
+    const v = user.state.factors;
+    if (!(v instanceof Float64Array) || typeof user.state.bias !== 'number') return null;
+    return { bias: user.state.bias, v, offset: 0 };
+  }
+
+  predict(user: UserRef, item: number): Estimate {
+    const train = this.requireTrain();
+    if (!Number.isInteger(item) || item < 0 || item >= train.nItems) {
+      return { ok: false, reason: `unknown item ${item}` };
+    }
+    const ref = this.vectorOf(user);
+    if (ref === null) return { ok: false, reason: `unknown user ${String(user)}` };
+    const k = this.k;
+    const Q = this.itemFactors;
+    let est = this.mu + ref.bias + this.itemBias[item];
+    for (let f = 0; f < k; f++) est += ref.v[ref.offset + f] * Q[item * k + f];
+    return { ok: true, value: Math.min(this.ratingMax, Math.max(this.ratingMin, est)) };
+  }
+
+  protected scoreInto(user: UserRef, out: Float32Array): boolean {
+    this.requireTrain();
+    const ref = this.vectorOf(user);
+    if (ref === null) return false;
+    const { v, offset } = ref;
+    const k = this.k;
+    const Q = this.itemFactors;
+    const base = this.mu + ref.bias;
+    for (let i = 0; i < out.length; i++) {
+      let dot = 0;
+      for (let f = 0; f < k; f++) dot += v[offset + f] * Q[i * k + f];
+      out[i] = base + this.itemBias[i] + dot;
+    }
+    return true;
+  }
+
+  protected override itemSimilarityInto(item: number, out: Float32Array): boolean {
+    if (item < 0 || item >= this.nItems) return false;
+    return cosineRowsInto(this.itemFactors, this.k, item, out);
+  }
+
+  /**
+   * Fold-in by SGD on the new user's ratings only, item parameters (and y_j) fixed: b_u and p_u
+   * start at 0 and follow the training schedule, so a folded-in user is regularised the way
+   * early-stopped SGD regularised the trained ones. Chosen over an exact ridge solve of the same
+   * objective because it predicted held-out ratings better: 10% of ml-100k u1.base users held
+   * out, half of each one's ratings folded in, RMSE on the other half — svd 0.9009 (SGD) vs
+   * 0.9029 (ridge, λ·n) vs 0.8986 trained in; svdpp 0.8950 vs 0.8985 vs 0.8927.
+   */
+  foldIn(ratings: NewUserRatings): FoldedUser {
+    const train = this.requireTrain();
+    const k = this.k;
+    const valid = (i: number) => Number.isInteger(i) && i >= 0 && i < train.nItems;
+    const items = ratings.items.filter(valid);
+    const values = ratings.ratings.filter((_, p) => valid(ratings.items[p]));
+    const z = new Float64Array(k);
+    this.implicitTerm(items, z);
+    const p = new Float64Array(k);
+    const rng = new Rng(this.params.seed);
+    const m = { mu: this.mu, k, itemBias: this.itemBias, itemFactors: this.itemFactors };
+    const bias = foldInSgd(m, items, values, z, p, this.params, () => rng.next());
+    for (let f = 0; f < k; f++) p[f] += z[f];
+    return { seen: items, state: { bias, factors: p } };
+  }
+
+  protected baseState(arrays: ModelState['arrays'] = {}): ModelState {
+    return {
+      params: { ...this.params },
+      meta: { mu: this.mu, ratingMin: this.ratingMin, ratingMax: this.ratingMax },
+      arrays: {
+        userBias: this.userBias,
+        itemBias: this.itemBias,
+        userFactors: this.userFactors,
+        itemFactors: this.itemFactors,
+        ...arrays,
+      },
+    };
+  }
+
+  protected restoreBase(state: ModelState): void {
+    this.mu = state.meta.mu as number;
+    this.ratingMin = state.meta.ratingMin as number;
+    this.ratingMax = state.meta.ratingMax as number;
+    this.userBias = state.arrays.userBias as Float64Array;
+    this.itemBias = state.arrays.itemBias as Float64Array;
+    this.userFactors = state.arrays.userFactors as Float64Array;
+    this.itemFactors = state.arrays.itemFactors as Float64Array;
+  }
+}
+
+/** Yield to the event loop between epochs so an abort signal (or a server) gets a turn. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
