@@ -16,5 +16,7 @@ export function cliSettings(): Settings {
 /** A dataset imported with `cinerec import` under that name, else a MovieLens release. */
 export async function loadNamedDataset(name: string, options: LoadByNameOptions = {}): Promise<Dataset> {
   const settings = cliSettings();
-  return (await loadImported(name, settings)) ?? loadDatasetByName(name, settings, options);
+  const dataset = (await loadImported(name, settings)) ?? (await loadDatasetByName(name, settings, options));
+  if (dataset.ratings.size === 0) throw new Error(`dataset '${name}' has no ratings`);
+  return dataset;
 }

@@ -1,9 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { evaluate, formatTable, PROTOCOLS, type Protocol, renderHtml } from '../eval/index.js';
+import type { Dataset } from '../data/index.js';
+import { evaluate, formatTable, PROTOCOLS, type Protocol, renderHtml, toJson } from '../eval/index.js';
+import { resolveParams } from '../models/base.js';
 import { modelEntry } from '../models/index.js';
 import { loadNamedDataset } from './context.js';
-import { collectParam, integer, modelList, positiveInt } from './options.js';
+import { checkSetModels, collectParam, integer, modelList, outputFile, positiveInt } from './options.js';
 import { Progress } from './progress.js';
 
 export function evaluateCommand(): Command {
@@ -20,20 +22,22 @@ export function evaluateCommand(): Command {
       'all',
     )
     .option('--set <model.param=value>', 'set a model parameter (repeatable)', collectParam, {})
-    .option('--json <file>', 'also write the results as JSON')
-    .option('--html <file>', 'also write a self-contained HTML report with plots')
+    .option('--json <file>', 'also write the results as JSON', outputFile)
+    .option('--html <file>', 'also write a self-contained HTML report with plots', outputFile)
     .action(async (options) => {
+      // Unknown models and bad parameters fail before any data is loaded.
       const models = (options.models as string[]).map((name) => {
-        modelEntry(name); // unknown names fail before any data is loaded
-        return { name, params: (options.set as Record<string, Record<string, unknown>>)[name] ?? {} };
+        const params = (options.set as Record<string, Record<string, unknown>>)[name] ?? {};
+        resolveParams(name, modelEntry(name).schema, params);
+        return { name, params };
       });
-      for (const name of Object.keys(options.set)) {
-        if (!(options.models as string[]).includes(name)) {
-          throw new Error(`--set names model '${name}', which is not in --models`);
-        }
-      }
+      checkSetModels(options.set, options.models, '--models');
       const relevance = parseRelevance(options.relevant as string);
+      if (options.json !== undefined && options.json === options.html) {
+        throw new Error(`--json and --html both name ${options.json}`);
+      }
       const dataset = await loadNamedDataset(options.dataset);
+      checkRelevance(relevance, options.relevant, dataset);
       const progress = new Progress();
       try {
         const report = await evaluate(dataset, {
@@ -47,7 +51,7 @@ export function evaluateCommand(): Command {
         });
         progress.stop();
         process.stdout.write(`${formatTable(report)}\n`);
-        if (options.json) await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
+        if (options.json) await writeFile(options.json, `${toJson(report)}\n`);
         if (options.html) await writeFile(options.html, renderHtml(report));
       } finally {
         progress.stop();
@@ -58,6 +62,17 @@ export function evaluateCommand(): Command {
 function parseRelevance(rule: string): 'all' | { minRating: number } {
   if (rule === 'all') return 'all';
   const minRating = Number(rule);
-  if (!Number.isFinite(minRating)) throw new Error(`--relevant must be 'all' or a number, got '${rule}'`);
+  if (rule.trim() === '' || !Number.isFinite(minRating)) {
+    throw new Error(`--relevant must be 'all' or a number, got '${rule}'`);
+  }
   return { minRating };
+}
+
+/** A threshold above every rating leaves nothing relevant: every ranking metric would be empty. */
+function checkRelevance(relevance: 'all' | { minRating: number }, rule: string, dataset: Dataset): void {
+  if (relevance === 'all' || relevance.minRating <= dataset.scale.max) return;
+  const scale = dataset.scale.implicit
+    ? 'it holds implicit events (all 1)'
+    : `its ratings go up to ${dataset.scale.max}`;
+  throw new Error(`--relevant ${rule} leaves no test rating relevant in '${dataset.name}': ${scale}`);
 }

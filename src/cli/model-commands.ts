@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { datasetFingerprint } from '../data/index.js';
 import { createModel, loadModelWithHeader, modelEntry, modelNames, saveModel } from '../models/index.js';
 import { cliSettings, loadNamedDataset } from './context.js';
-import { collectParam, positiveInt } from './options.js';
+import { checkSetModels, collectParam, outputFile, positiveInt } from './options.js';
 import { Progress } from './progress.js';
 
 export function trainCommand(): Command {
@@ -13,9 +13,14 @@ export function trainCommand(): Command {
     .requiredOption('--dataset <name>', 'dataset name or an imported dataset')
     .requiredOption('--model <name>', 'model name (see `cinerec models`)')
     .option('--set <model.param=value>', 'set a model parameter (repeatable)', collectParam, {})
-    .option('--out <file>', 'artifact path (default: $CINEREC_HOME/models/<model>-<time>.cinerec)')
+    .option(
+      '--out <file>',
+      'artifact path (default: $CINEREC_HOME/models/<model>-<time>.cinerec)',
+      outputFile,
+    )
     .action(async (options) => {
       const entry = modelEntry(options.model);
+      checkSetModels(options.set, [entry.name], '--model');
       const params = (options.set as Record<string, Record<string, unknown>>)[entry.name] ?? {};
       const model = createModel(entry.name, params);
       const dataset = await loadNamedDataset(options.dataset);

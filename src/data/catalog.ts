@@ -69,7 +69,14 @@ export interface RatingFileSpec extends DelimitedOptions {
   item: number;
   rating: number;
   time: number;
+  /** The release's rating scale: a rating outside min..max or off its step is an error. */
+  scale?: { min: number; max: number; step: number };
 }
+
+/** Half stars 0.5–5: ml-latest, ml-10m, ml-20m and later. */
+export const HALF_STAR_SCALE = { min: 0.5, max: 5, step: 0.5, implicit: false } as const;
+/** Whole stars 1–5: ml-100k, ml-1m. */
+export const WHOLE_STAR_SCALE = { min: 1, max: 5, step: 1, implicit: false } as const;
 
 export interface RatingColumns {
   users: Int32Array;
@@ -82,7 +89,8 @@ export interface RatingColumns {
  * Streams a MovieLens ratings file (integer ids, numeric rating and timestamp) into typed arrays.
  * Users are indexed in `users` in order of first appearance unless already there.
  *
- * @throws Error with `file:line` for a row with a missing or non-numeric field.
+ * @throws Error with `file:line` for a row with a missing or non-numeric field, or a rating off
+ *   `spec.scale`.
  */
 export async function readRatingsFile(
   path: string,
@@ -98,6 +106,7 @@ export async function readRatingsFile(
   const needed = Math.max(spec.user, spec.item, spec.rating, spec.time) + 1;
   let lastUserId = Number.NaN;
   let lastUser = -1;
+  const scale = spec.scale;
   await readDelimited(
     path,
     (record) => {
@@ -108,6 +117,14 @@ export async function readRatingsFile(
       if (record.count < needed || Number.isNaN(userId + movieId + rating + time)) {
         throw new Error(
           `${record.where()}: expected numeric user, movie, rating and timestamp, got "${record.fields().join(spec.separator ?? ',')}"`,
+        );
+      }
+      if (
+        scale !== undefined &&
+        (rating < scale.min || rating > scale.max || !Number.isInteger(rating / scale.step))
+      ) {
+        throw new Error(
+          `${record.where()}: rating ${record.text(spec.rating).trim()} is outside the scale ${scale.min}–${scale.max} in steps of ${scale.step}`,
         );
       }
       // Files are grouped by user, so the previous row's user is almost always this one.

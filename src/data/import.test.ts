@@ -88,6 +88,18 @@ describe('importRatings', () => {
     await expect(
       importRatings({ ratingsFile: badTime, map: { user: 'u', item: 'i', time: 't' } }),
     ).rejects.toThrow(`${badTime}:2: time "yesterday" in column 't' is neither a number nor a date`);
+    const ragged = file('ragged.csv', 'u,i,r\n1,2,4\n1,3,4,5\n');
+    await expect(
+      importRatings({ ratingsFile: ragged, map: { user: 'u', item: 'i', rating: 'r' } }),
+    ).rejects.toThrow(`${ragged}:3: 4 fields, but the header has 3 (u, i, r)`);
+    const short = file('short.csv', 'u,i,r\n1,2,4\n1,3\n');
+    await expect(
+      importRatings({ ratingsFile: short, map: { user: 'u', item: 'i', rating: 'r' } }),
+    ).rejects.toThrow(`${short}:3: 2 fields, but the header has 3`);
+    const headerOnly = file('header-only.csv', 'u,i,r\n\n');
+    await expect(importRatings({ ratingsFile: headerOnly, map: { user: 'u', item: 'i' } })).rejects.toThrow(
+      `${headerOnly}: no ratings below the header`,
+    );
   });
 });
 

@@ -63,8 +63,9 @@ export function parseColumnMap(text: string): ColumnMap {
  * rating scale (min, max, step) is inferred; with no rating column every row is an implicit event
  * of value 1. Time may be epoch seconds or a date string; without a time column rows keep their order.
  *
- * @throws Error for a missing file, an unmapped or absent column (listing the header), or a
- *   non-numeric rating / unreadable time (with `file:line`).
+ * @throws Error for a missing file, an unmapped or absent column (listing the header), or a row
+ *   with the wrong number of fields, a non-numeric rating or an unreadable time (with `file:line`),
+ *   or a file with no rows.
  */
 export async function importRatings(options: ImportOptions): Promise<Dataset> {
   const file = options.ratingsFile;
@@ -104,6 +105,7 @@ export async function importRatings(options: ImportOptions): Promise<Dataset> {
   await readDelimited(
     file,
     (record) => {
+      checkFieldCount(record, header);
       u.push(users.add(idAt(record, userCol, options.map.user)));
       const itemId = idAt(record, itemCol, options.map.item);
       let item = items.lookup(itemId);
@@ -119,6 +121,7 @@ export async function importRatings(options: ImportOptions): Promise<Dataset> {
     { separator, header: true },
   );
   const ratings = r.finish();
+  if (ratings.length === 0) throw new Error(`${file}: no ratings below the header`);
   return {
     name: options.name ?? basename(file, extname(file)),
     ratings: new Interactions(users.map.size, items.map.size, u.finish(), it.finish(), ratings, t.finish()),
@@ -155,6 +158,15 @@ export function inferScale(ratings: Float32Array): RatingScale {
 /** "42" → 42, anything else (including "042", "u1", "") stays the string. */
 function toRawId(text: string): RawId {
   return /^(0|[1-9]\d{0,14})$/.test(text) ? Number(text) : text;
+}
+
+/** A row with more or fewer fields than the header has shifted columns (an unquoted separator, a cut line). */
+function checkFieldCount(record: CsvRecord, header: readonly string[]): void {
+  if (record.count !== header.length) {
+    throw new Error(
+      `${record.where()}: ${record.count} fields, but the header has ${header.length} (${header.join(', ')})`,
+    );
+  }
 }
 
 function idAt(record: CsvRecord, col: number, name: string): RawId {
@@ -198,6 +210,7 @@ async function readCatalog(
   await readDelimited(
     path,
     (record) => {
+      checkFieldCount(record, header);
       const id = idAt(record, idCol, header[idCol]);
       if (items.lookup(id) >= 0) return undefined;
       const { title, year } =

@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CatalogBuilder,
+  HALF_STAR_SCALE,
   type RatingColumns,
   readRatingsFile,
   requireFile,
   splitGenres,
   toInteractions,
+  WHOLE_STAR_SCALE,
 } from './catalog.js';
 import { estimateLines, readDelimited } from './csv.js';
 import type { Dataset, PredefinedSplit } from './dataset.js';
@@ -23,7 +25,15 @@ const ML100K_GENRES = [
 ];
 const ML100K_SPLITS = ['u1', 'u2', 'u3', 'u4', 'u5', 'ua', 'ub'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const TAB_FILE = { separator: '\t', quote: null, user: 0, item: 1, rating: 2, time: 3 } as const;
+const TAB_FILE = {
+  separator: '\t',
+  quote: null,
+  user: 0,
+  item: 1,
+  rating: 2,
+  time: 3,
+  scale: WHOLE_STAR_SCALE,
+} as const;
 
 /**
  * ml-100k: u.item (latin-1, `|`, 19 genre flags), u.user, u.data, and the predefined splits
@@ -84,7 +94,7 @@ export async function loadMl100k(dir: string, name: string, options: MovieLensOp
     users: users.map,
     items: catalog.items.map,
     movies: catalog.movies,
-    scale: { min: 1, max: 5, step: 1, implicit: false },
+    scale: { ...WHOLE_STAR_SCALE },
     ...(predefinedSplits.length > 0 ? { predefinedSplits } : {}),
     warnings: catalog.warnings(dataFile),
   };
@@ -110,7 +120,8 @@ export async function loadDat(dir: string, name: string, options: MovieLensOptio
   const users = await readUserOrder(join(dir, 'users.dat'), dat);
   const columns = await readRatingsFile(
     ratingsFile,
-    { ...dat, user: 0, item: 1, rating: 2, time: 3 },
+    // ml-1m rates in whole stars, ml-10m in half stars: accept both, then tell them apart below.
+    { ...dat, user: 0, item: 1, rating: 2, time: 3, scale: HALF_STAR_SCALE },
     users,
     catalog,
     await estimateLines(ratingsFile),
@@ -129,9 +140,7 @@ export async function loadDat(dir: string, name: string, options: MovieLensOptio
     users: users.map,
     items: catalog.items.map,
     movies: catalog.movies,
-    scale: halfStars
-      ? { min: 0.5, max: 5, step: 0.5, implicit: false }
-      : { min: 1, max: 5, step: 1, implicit: false },
+    scale: halfStars ? { ...HALF_STAR_SCALE } : { ...WHOLE_STAR_SCALE },
     warnings: catalog.warnings(ratingsFile),
   };
 }

@@ -103,6 +103,33 @@ describe('loadMovieLens on hand-made folders', () => {
     });
     await expect(loadMovieLens(bad)).rejects.toThrow(`${join(bad, 'ratings.csv')}:2: expected numeric`);
   });
+
+  it('refuses a rating off the release scale with file:line', async () => {
+    const movies = 'movieId,title,genres\n1,A (2000),Drama\n';
+    for (const [rating, line] of [
+      ['7', 3],
+      ['-1', 3],
+      ['0', 3],
+      ['3.7', 3],
+    ] as const) {
+      const dir = folder(`scale-${rating}`, {
+        'movies.csv': movies,
+        'ratings.csv': `userId,movieId,rating,timestamp\n1,1,4.5,1\n1,1,${rating},2\n`,
+      });
+      await expect(loadMovieLens(dir)).rejects.toThrow(
+        `${join(dir, 'ratings.csv')}:${line}: rating ${rating} is outside the scale 0.5–5 in steps of 0.5`,
+      );
+    }
+    const whole = folder('scale-100k', {
+      'u.item': '1|A (2000)|01-Jan-2000||x|0\n',
+      'u.data': '1\t1\t4.5\t9\n',
+    });
+    await expect(loadMovieLens(whole)).rejects.toThrow(
+      `${join(whole, 'u.data')}:1: rating 4.5 is outside the scale 1–5`,
+    );
+    const dat = folder('scale-dat', { 'movies.dat': '1::A (2000)::Drama\n', 'ratings.dat': '1::1::6::10\n' });
+    await expect(loadMovieLens(dat)).rejects.toThrow(`${join(dat, 'ratings.dat')}:1: rating 6 is outside`);
+  });
 });
 
 describe.skipIf(!existsSync(shared))('loadMovieLens on the shared datasets', () => {

@@ -1,7 +1,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { log } from '../util/log.js';
-import { CatalogBuilder, readRatingsFile, requireFile, splitGenres, toInteractions } from './catalog.js';
+import {
+  CatalogBuilder,
+  HALF_STAR_SCALE,
+  readRatingsFile,
+  requireFile,
+  splitGenres,
+  toInteractions,
+} from './catalog.js';
 import { estimateLines, readDelimited, readFirstRecord, requireColumn } from './csv.js';
 import type { Dataset } from './dataset.js';
 import { IdIndexer } from './growable.js';
@@ -89,6 +96,7 @@ async function loadCsvLayout(dir: string, name: string, options: MovieLensOption
       item: requireColumn(header, 'movieId', ratingsFile),
       rating: requireColumn(header, 'rating', ratingsFile),
       time: requireColumn(header, 'timestamp', ratingsFile),
+      scale: HALF_STAR_SCALE,
     },
     users,
     catalog,
@@ -115,7 +123,7 @@ async function loadCsvLayout(dir: string, name: string, options: MovieLensOption
     users: users.map,
     items: catalog.items.map,
     movies: catalog.movies,
-    scale: { min: 0.5, max: 5, step: 0.5, implicit: false },
+    scale: { ...HALF_STAR_SCALE },
     ...(genome === undefined ? {} : { genome }),
     warnings: catalog.warnings(ratingsFile),
   };
