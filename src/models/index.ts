@@ -22,7 +22,22 @@ export const MODEL_ENTRIES = [
 
 for (const entry of MODEL_ENTRIES) registerModel(entry);
 
-export { Recommender } from './base.js';
+export { Als } from './als.js';
+export { NotFittedError, Recommender, resolveParams } from './base.js';
 export { Baseline } from './baseline.js';
-export { createModel, loadModel, loadModelWithHeader, modelEntry, modelNames, saveModel } from './registry.js';
+export { Bpr } from './bpr.js';
+export { Ease } from './ease.js';
+export { ItemKnn } from './itemknn.js';
+export { Popularity } from './popularity.js';
+export { matchProxyUser, recommendFromList } from './proxy-user.js';
+export {
+  createModel,
+  loadModel,
+  loadModelWithHeader,
+  modelEntry,
+  modelNames,
+  saveModel,
+} from './registry.js';
+export { Svd } from './svd.js';
+export { Svdpp } from './svdpp.js';
 export type * from './types.js';

@@ -37,7 +37,11 @@ export function createModel(name: string, params: Record<string, unknown> = {}):
 }
 
 /** Save a fitted model to a checksummed artifact; returns the file's sha256. */
-export function saveModel(model: Recommender, path: string, info: Record<string, unknown> = {}): Promise<string> {
+export function saveModel(
+  model: Recommender,
+  path: string,
+  info: Record<string, unknown> = {},
+): Promise<string> {
   return writeArtifact(path, model, model.trainData, info);
 }
 
@@ -47,7 +51,9 @@ export async function loadModel(path: string): Promise<Recommender> {
 }
 
 /** Load a model and the header it was saved with (dataset, fingerprint and other info). */
-export async function loadModelWithHeader(path: string): Promise<{ model: Recommender; header: ArtifactHeader }> {
+export async function loadModelWithHeader(
+  path: string,
+): Promise<{ model: Recommender; header: ArtifactHeader }> {
   const { header, state, train } = await readArtifact(path);
   const model = modelEntry(header.model).create(header.params);
   model.restore(state, train);
