@@ -8,45 +8,71 @@ export function topK(
   n: number,
   skip?: Uint8Array,
 ): { ids: Int32Array; scores: Float32Array } {
-  const heapIds = new Int32Array(Math.max(0, n));
-  const heapScores = new Float64Array(Math.max(0, n));
+  const cap = Math.max(0, n);
+  const heapIds = new Int32Array(cap);
+  const heapScores = new Float64Array(cap);
   let size = 0;
   const len = scores.length;
-  for (let i = 0; i < len && n > 0; i++) {
+  for (let i = 0; i < len && cap > 0; i++) {
     if (skip !== undefined && skip[i] !== 0) continue;
     const s = scores[i];
     if (!Number.isFinite(s)) continue;
-    if (size < n) {
-      // sift up
-      let c = size++;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (!worse(s, i, heapScores[p], heapIds[p])) break;
-        heapScores[c] = heapScores[p];
-        heapIds[c] = heapIds[p];
-        c = p;
-      }
-      heapScores[c] = s;
-      heapIds[c] = i;
-    } else if (worse(heapScores[0], heapIds[0], s, i)) {
-      siftDownReplace(heapScores, heapIds, size, s, i);
-    }
+    size = heapPush(heapScores, heapIds, size, cap, s, i);
   }
-  // Pop the heap (worst first) into the result from the back.
   const ids = new Int32Array(size);
   const out = new Float32Array(size);
-  for (let k = size - 1; k >= 0; k--) {
-    ids[k] = heapIds[0];
-    out[k] = heapScores[0];
-    const last = k;
-    if (last > 0) siftDownReplace(heapScores, heapIds, last, heapScores[last], heapIds[last]);
-  }
+  heapDrain(heapScores, heapIds, size, (k, s, i) => {
+    ids[k] = i;
+    out[k] = s;
+  });
   return { ids, scores: out };
 }
 
 /** True when (sa, ia) ranks below (sb, ib): lower score, or equal score and higher index. */
 function worse(sa: number, ia: number, sb: number, ib: number): boolean {
   return sa < sb || (sa === sb && ia > ib);
+}
+
+/**
+ * Offer (s, i) to a bounded min-heap of the `cap` best pairs held in `hs`/`hi`; returns the new
+ * size. The worst kept pair sits at the root, so a candidate is compared once in the common case.
+ */
+export function heapPush(
+  hs: Float64Array,
+  hi: Int32Array,
+  size: number,
+  cap: number,
+  s: number,
+  i: number,
+): number {
+  if (size < cap) {
+    let c = size;
+    while (c > 0) {
+      const p = (c - 1) >> 1;
+      if (!worse(s, i, hs[p], hi[p])) break;
+      hs[c] = hs[p];
+      hi[c] = hi[p];
+      c = p;
+    }
+    hs[c] = s;
+    hi[c] = i;
+    return size + 1;
+  }
+  if (cap > 0 && worse(hs[0], hi[0], s, i)) siftDownReplace(hs, hi, size, s, i);
+  return size;
+}
+
+/** Empty the heap best first: `emit(rank, score, index)` with rank 0 the best. Destroys the heap. */
+export function heapDrain(
+  hs: Float64Array,
+  hi: Int32Array,
+  size: number,
+  emit: (rank: number, score: number, index: number) => void,
+): void {
+  for (let k = size - 1; k >= 0; k--) {
+    emit(k, hs[0], hi[0]);
+    if (k > 0) siftDownReplace(hs, hi, k, hs[k], hi[k]);
+  }
 }
 
 function siftDownReplace(hs: Float64Array, hi: Int32Array, size: number, s: number, i: number): void {

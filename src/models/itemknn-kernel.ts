@@ -10,6 +10,8 @@
  * `neighbours` most similar items with similarity > 0 are kept.
  */
 
+import { heapDrain, heapPush } from '../math/topk.js';
+
 /** Similarity codes (plain numbers, so tasks cross to workers unchanged). */
 export const SIMILARITY = { 'pearson-baseline': 0, pearson: 1, cosine: 2 } as const;
 
@@ -105,7 +107,7 @@ export function neighbourRange(task: NeighbourTask, s: NeighbourScratch): void {
       const n = freq[j];
       if (j !== i && n >= task.minSupport) {
         const sim = similarityOf(task, n, prods[j], sqi[j], sqj[j], sumi[j], sumj[j]);
-        if (sim > 0) size = heapPush(s, size, task.neighbours, sim, j);
+        if (sim > 0) size = heapPush(s.heapSims, s.heapIds, size, task.neighbours, sim, j);
       }
       freq[j] = 0;
       prods[j] = 0;
@@ -143,56 +145,12 @@ function similarityOf(
   return (sim * (n - 1)) / (n - 1 + task.shrinkage);
 }
 
-/** True when (sa, ia) ranks below (sb, ib): lower similarity, or equal and higher index. */
-function worse(sa: number, ia: number, sb: number, ib: number): boolean {
-  return sa < sb || (sa === sb && ia > ib);
-}
-
-/** Bounded min-heap keeping the `cap` best (sim, id); returns the new size. */
-function heapPush(s: NeighbourScratch, size: number, cap: number, sim: number, id: number): number {
-  const { heapIds: hi, heapSims: hs } = s;
-  if (size < cap) {
-    let c = size;
-    while (c > 0) {
-      const parent = (c - 1) >> 1;
-      if (!worse(sim, id, hs[parent], hi[parent])) break;
-      hs[c] = hs[parent];
-      hi[c] = hi[parent];
-      c = parent;
-    }
-    hs[c] = sim;
-    hi[c] = id;
-    return size + 1;
-  }
-  if (cap === 0 || !worse(hs[0], hi[0], sim, id)) return size;
-  siftDown(s, size, sim, id);
-  return size;
-}
-
-function siftDown(s: NeighbourScratch, size: number, sim: number, id: number): void {
-  const { heapIds: hi, heapSims: hs } = s;
-  let c = 0;
-  for (;;) {
-    const l = 2 * c + 1;
-    if (l >= size) break;
-    const r = l + 1;
-    const m = r < size && worse(hs[r], hi[r], hs[l], hi[l]) ? r : l;
-    if (!worse(hs[m], hi[m], sim, id)) break;
-    hs[c] = hs[m];
-    hi[c] = hi[m];
-    c = m;
-  }
-  hs[c] = sim;
-  hi[c] = id;
-}
-
-/** Pop the heap worst-first into item i's slots from the back, so the list reads best first. */
+/** Drain the heap into item i's slots, best first. */
 function writeSorted(s: NeighbourScratch, size: number, task: NeighbourTask, i: number): void {
   const base = i * task.neighbours;
   task.outCounts[i] = size;
-  for (let k = size - 1; k >= 0; k--) {
-    task.outIds[base + k] = s.heapIds[0];
-    task.outSims[base + k] = s.heapSims[0];
-    if (k > 0) siftDown(s, k, s.heapSims[k], s.heapIds[k]);
-  }
+  heapDrain(s.heapSims, s.heapIds, size, (k, sim, id) => {
+    task.outIds[base + k] = id;
+    task.outSims[base + k] = sim;
+  });
 }
