@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { loadSettings } from '../src/config.js';
 import { findSharedDatasets, loadDatasetByName } from '../src/data/index.js';
 import { type EvaluationReport, evaluate, formatTable, type Protocol } from '../src/eval/index.js';
-import { modelEntry } from '../src/models/index.js';
+import { modelEntry, modelNames } from '../src/models/index.js';
 
 interface Case {
   id: string;
@@ -20,15 +20,15 @@ interface Case {
   targets: { metric: string; best: 'min' | 'max'; value: number; models?: string[] }[];
 }
 
-const ratingModels = ['popularity', 'baseline', 'itemknn', 'svd', 'svdpp'];
-const rankingModels = ['popularity', 'itemknn', 'svd', 'als', 'bpr', 'ease'];
+/** Every model in every table, as the registry lists them. */
+const allModels = modelNames();
 
 const cases: Case[] = [
   {
     id: 'ml-100k-kfold',
     dataset: 'ml-100k',
     protocol: 'kfold',
-    models: [...ratingModels, 'als', 'bpr', 'ease'],
+    models: allModels,
     relevance: { minRating: 4 },
     references: {
       'Surprise SVD': { rmse: 0.934, mae: 0.737 },
@@ -45,7 +45,7 @@ const cases: Case[] = [
     id: 'ml-100k-u-folds',
     dataset: 'ml-100k',
     protocol: 'u-folds',
-    models: ratingModels,
+    models: allModels,
     relevance: { minRating: 4 },
     references: {},
     targets: [],
@@ -54,7 +54,7 @@ const cases: Case[] = [
     id: 'ml-latest-small-random',
     dataset: 'ml-latest-small',
     protocol: 'random',
-    models: [...ratingModels, 'als', 'bpr', 'ease'],
+    models: allModels,
     relevance: { minRating: 4 },
     references: {},
     targets: [{ metric: 'rmse', best: 'min', value: 0.86 }],
@@ -63,7 +63,7 @@ const cases: Case[] = [
     id: 'ml-100k-stratified',
     dataset: 'ml-100k',
     protocol: 'stratified',
-    models: rankingModels,
+    models: allModels,
     relevance: 'all',
     references: {
       'MS Recommenders BiVAE': { 'precision@10': 0.412, 'ndcg@10': 0.475, 'recall@10': 0.219 },

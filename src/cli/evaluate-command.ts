@@ -46,8 +46,8 @@ export function evaluateCommand(): Command {
           k: options.k,
           seed: options.seed,
           relevance,
-          onProgress: (done: number, total: number, label: string) =>
-            progress.track('evaluate')(done, total, label),
+          onProgress: progress.track('evaluate'),
+          onFitProgress: progress.track('fit'),
         });
         progress.stop();
         process.stdout.write(`${formatTable(report)}\n`);

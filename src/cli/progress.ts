@@ -30,11 +30,11 @@ export class Progress {
       if (this.multibar === undefined) return;
       let bar = this.bars.get(key);
       if (bar === undefined) {
-        bar = this.multibar.create(total, 0, { label: `${key} ${label}`.trim() });
+        bar = this.multibar.create(total, 0, { label: `${key} ${label}`.trim().padEnd(32) });
         this.bars.set(key, bar);
       }
       bar.setTotal(total);
-      bar.update(done, { label: `${key} ${label}`.trim() });
+      bar.update(done, { label: `${key} ${label}`.trim().padEnd(32) });
     };
   }
 

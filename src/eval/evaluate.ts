@@ -42,6 +42,8 @@ export interface EvaluateOptions {
   perUser?: boolean;
   /** Called after each model finishes each fold, and as each starts. */
   onProgress?: (done: number, total: number, label: string) => void;
+  /** Passed to each model's `fit` (epochs, rows, …), labelled with the model and fold. */
+  onFitProgress?: (done: number, total: number, label: string) => void;
   log?: EvalLogger;
   /** Cancels between steps and inside fits that honour it. */
   signal?: AbortSignal;
@@ -126,6 +128,7 @@ export async function evaluate(dataset: Dataset, options: EvaluateOptions): Prom
     impossibleRate: Number.NaN,
     ...(options.perUser ? { perUser: [] } : {}),
   }));
+  const genreNames = dataset.movies.map((movie) => movie.genres);
   for (const fold of folds) {
     const popularity = fold.train.itemCounts();
     const rankUsers = usersWithRelevant(fold.test, relevance);
@@ -138,7 +141,12 @@ export async function evaluate(dataset: Dataset, options: EvaluateOptions): Prom
       if ('seed' in entries[m].schema && params.seed === undefined) params.seed = seed;
       const model = createModel(spec.name, params);
       let started = performance.now();
-      await model.fit(fold.train, { signal: options.signal });
+      const onFitProgress = options.onFitProgress;
+      await model.fit(fold.train, {
+        signal: options.signal,
+        itemGenres: genreNames,
+        onProgress: onFitProgress && ((d, t, what) => onFitProgress(d, t, `${label} ${what}`)),
+      });
       const fitSeconds = (performance.now() - started) / 1000;
       options.onProgress?.(done, total, `${label}: score`);
       started = performance.now();
