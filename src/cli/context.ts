@@ -1,7 +1,6 @@
 import { loadSettings, type Settings } from '../config.js';
 import type { Dataset } from '../data/dataset.js';
-import { loadImported } from '../data/imported.js';
-import { findSharedDatasets, type LoadByNameOptions, loadDatasetByName } from '../data/index.js';
+import { findSharedDatasets, type LoadByNameOptions, loadDataset } from '../data/index.js';
 
 /**
  * Settings for a CLI run. Developers with the shared offline datasets beside the repo get them as
@@ -13,10 +12,9 @@ export function cliSettings(): Settings {
   return settings;
 }
 
-/** A dataset imported with `cinerec import` under that name, else a MovieLens release. */
+/** `loadDataset` with the CLI's settings; a dataset without ratings is refused here. */
 export async function loadNamedDataset(name: string, options: LoadByNameOptions = {}): Promise<Dataset> {
-  const settings = cliSettings();
-  const dataset = (await loadImported(name, settings)) ?? (await loadDatasetByName(name, settings, options));
+  const dataset = await loadDataset(name, { ...options, settings: cliSettings() });
   if (dataset.ratings.size === 0) throw new Error(`dataset '${name}' has no ratings`);
   return dataset;
 }

@@ -1,7 +1,13 @@
 import { Command } from 'commander';
-import { saveImported } from '../data/imported.js';
 import type { Dataset } from '../data/index.js';
-import { DATASET_NAMES, fetchDataset, fieldCoverage, importRatings, parseColumnMap } from '../data/index.js';
+import {
+  DATASET_NAMES,
+  fetchDataset,
+  fieldCoverage,
+  importRatings,
+  parseColumnMap,
+  saveImported,
+} from '../data/index.js';
 import { cliSettings, loadNamedDataset } from './context.js';
 import { Progress } from './progress.js';
 

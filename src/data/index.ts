@@ -19,6 +19,7 @@ export { datasetFingerprint } from './fingerprint.js';
 export { Growable, IdIndexer } from './growable.js';
 export { IdMap, type RawId } from './idmap.js';
 export { type ColumnMap, type ImportOptions, importRatings, inferScale, parseColumnMap } from './import.js';
+export { loadImported, saveImported } from './imported.js';
 export { buildCsr, type Csr, Interactions } from './interactions.js';
 export {
   DATASET_NAMES,
@@ -28,6 +29,7 @@ export {
   type KnownDataset,
   knownDataset,
 } from './known-datasets.js';
+export { loadDataset } from './load.js';
 export { detectLayout, loadMovieLens, type MovieLensLayout, type MovieLensOptions } from './movielens.js';
 export { namesFromList, type PyValue, parsePyLiteral } from './pyliteral.js';
 export {

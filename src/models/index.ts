@@ -22,11 +22,11 @@ export const MODEL_ENTRIES = [
 
 for (const entry of MODEL_ENTRIES) registerModel(entry);
 
-export { Als } from './als.js';
+export { Als, Als as ALS } from './als.js';
 export { NotFittedError, Recommender, resolveParams } from './base.js';
 export { Baseline } from './baseline.js';
-export { Bpr } from './bpr.js';
-export { Ease } from './ease.js';
+export { Bpr, Bpr as BPR } from './bpr.js';
+export { Ease, Ease as EASE } from './ease.js';
 export { ItemKnn } from './itemknn.js';
 export { Popularity } from './popularity.js';
 export { matchProxyUser, recommendFromList } from './proxy-user.js';
@@ -38,6 +38,6 @@ export {
   modelNames,
   saveModel,
 } from './registry.js';
-export { Svd } from './svd.js';
-export { Svdpp } from './svdpp.js';
+export { Svd, Svd as SVD } from './svd.js';
+export { Svdpp, Svdpp as SVDpp } from './svdpp.js';
 export type * from './types.js';
