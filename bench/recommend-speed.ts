@@ -1,7 +1,7 @@
 /**
  * Model speed: SVD training time on one ml-100k fold (100 factors, 20 epochs; target < 1 s) and
- * the latency of one user's top-10 over a 10k-movie catalog (target < 1 ms). Writes
- * bench/out/recommend-speed.json.
+ * the latency of one user's top-10 over a 10k-movie catalog (target < 1 ms), with the dense scoring
+ * kernel alone (TypeScript vs WebAssembly, GFLOP/s). Writes bench/out/recommend-speed.json.
  *
  *   npx tsx bench/recommend-speed.ts
  */
@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findSharedDatasets, generateSynthetic, loadMovieLens } from '../src/data/index.js';
 import { Rng } from '../src/math/random.js';
+import { DenseScorer, wasmUnavailableReason } from '../src/math/scoring.js';
 import { createModel } from '../src/models/index.js';
 
 function median(values: number[]): number {
@@ -46,6 +47,41 @@ if (shared === null) {
     rows.push(row);
     console.log(`${row.case}: ${row.seconds.toFixed(3)} s (median of 3)`);
   }
+}
+
+// The dense kernel alone, 10k items × 100 factors (f32): 2·n·k flops per call.
+{
+  const n = 10_000;
+  const k = 100;
+  const rng = new Rng(1);
+  const q = Float32Array.from({ length: n * k }, () => rng.normal());
+  const v = Float32Array.from({ length: k }, () => rng.normal());
+  const out = new Float32Array(n);
+  const row: Record<string, unknown> = { case: `dense scoring kernel, ${n} × ${k} f32` };
+  const parts: string[] = [];
+  for (const [label, wasm] of [
+    ['ts', false],
+    ['wasm', true],
+  ] as const) {
+    const scorer = new DenseScorer(q, k, { wasm });
+    if (wasm && !scorer.usesWasm) {
+      parts.push(`wasm unavailable (${wasmUnavailableReason})`);
+      continue;
+    }
+    for (let r = 0; r < 200; r++) scorer.scoreInto(v, out); // warm-up (JIT)
+    const times: number[] = [];
+    for (let r = 0; r < 1000; r++) {
+      const started = performance.now();
+      scorer.scoreInto(v, out);
+      times.push(performance.now() - started);
+    }
+    const ms = median(times);
+    row[`${label}Ms`] = ms;
+    row[`${label}Gflops`] = (2 * n * k) / (ms * 1e6);
+    parts.push(`${label} ${ms.toFixed(3)} ms (${((2 * n * k) / (ms * 1e6)).toFixed(1)} GFLOP/s)`);
+  }
+  rows.push(row);
+  console.log(`${row.case}: ${parts.join(', ')} (median of 1000)`);
 }
 
 // A 10k-movie catalog: one user's full scoring, seen-filtering and top-10 selection.

@@ -114,6 +114,24 @@ export function describeRecommender(
       });
     });
 
+    it('answers after a refit as a fresh model fitted on the new data (no stale caches)', async () => {
+      // The same matrix with item ids mirrored: every cached per-item structure is now wrong.
+      const mirrored = new Interactions(
+        train.nUsers,
+        train.nItems,
+        train.users,
+        Int32Array.from(train.items, (i) => train.nItems - 1 - i),
+        train.ratings,
+        train.timestamps,
+      );
+      const users = Int32Array.from({ length: 40 }, (_, u) => u);
+      const model = await factory().fit(train);
+      model.recommend(users, { n: 5 });
+      await model.fit(mirrored);
+      const fresh = await factory().fit(mirrored);
+      expect(model.recommend(users, { n: 5 })).toEqual(fresh.recommend(users, { n: 5 }));
+    });
+
     it('filters seen items, honours exclude and only, and rejects both at once', async () => {
       const model = await factory().fit(train);
       const seen = new Set(Array.from(train.byUser().indices.subarray(0, train.byUser().indptr[1])));

@@ -1,11 +1,12 @@
 import type { Csr, Interactions } from '../data/interactions.js';
 import { spdSolve } from '../math/cholesky.js';
 import { Rng } from '../math/random.js';
+import { ScorerCache } from '../math/scoring.js';
 import { threadCount } from '../util/workers.js';
 import { gramSingle } from './als-kernel.js';
 import { type HalfStepSolver, ParallelSolver, SerialSolver } from './als-solvers.js';
 import { checkAborted, Recommender } from './base.js';
-import { cosineInto, rowNorms, scoreRows } from './factors.js';
+import { cosineInto, rowNorms } from './factors.js';
 import type { ModelEntry } from './registry.js';
 import type {
   Estimate,
@@ -79,6 +80,7 @@ export class Als extends Recommender<AlsParams> {
   private itemGramCache?: Float64Array;
   private itemNormCache?: Float32Array;
   private userActiveCache?: Uint8Array;
+  private readonly scorers = new ScorerCache();
 
   constructor(params: Partial<AlsParams> = {}) {
     super(schema, 'als', params);
@@ -191,7 +193,7 @@ export class Als extends Recommender<AlsParams> {
   protected scoreInto(user: UserRef, out: Float32Array): boolean {
     const v = this.userVector(user);
     if (v === undefined) return false;
-    scoreRows(v, this.itemFactors, this.params.factors, out);
+    this.scorers.get(this.itemFactors, this.params.factors).scoreInto(v, out);
     return true;
   }
 
@@ -261,6 +263,7 @@ export class Als extends Recommender<AlsParams> {
     this.itemGramCache = undefined;
     this.itemNormCache = undefined;
     this.userActiveCache = undefined;
+    this.scorers.clear();
   }
 }
 

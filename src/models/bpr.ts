@@ -1,7 +1,8 @@
 import type { Interactions } from '../data/interactions.js';
 import { Rng } from '../math/random.js';
+import { ScorerCache } from '../math/scoring.js';
 import { checkAborted, Recommender } from './base.js';
-import { cosineInto, rowNorms, scoreRows } from './factors.js';
+import { cosineInto, rowNorms } from './factors.js';
 import type { ModelEntry } from './registry.js';
 import type {
   Estimate,
@@ -71,6 +72,7 @@ export class Bpr extends Recommender<BprParams> {
   itemFactors: Float32Array = new Float32Array(0);
   itemBias: Float32Array = new Float32Array(0);
   private itemNormCache?: Float32Array;
+  private readonly scorers = new ScorerCache();
   /** Positive events per user (CSR over the kept events). */
   private posIndptr: Int32Array = new Int32Array(1);
   private posIndices: Int32Array = new Int32Array(0);
@@ -139,6 +141,7 @@ export class Bpr extends Recommender<BprParams> {
     this.itemFactors = h;
     this.itemBias = bias;
     this.itemNormCache = undefined;
+    this.scorers.clear();
     this.train = train;
     return this;
   }
@@ -182,7 +185,8 @@ export class Bpr extends Recommender<BprParams> {
   protected scoreInto(user: UserRef, out: Float32Array): boolean {
     const v = this.userVector(user);
     if (v === undefined) return false;
-    scoreRows(v, this.itemFactors, this.params.factors, out, this.itemBias);
+    const scorer = this.scorers.get(this.itemFactors, this.params.factors);
+    scorer.scoreInto(v, out, { base: 0, itemBias: this.itemBias });
     return true;
   }
 
@@ -238,6 +242,7 @@ export class Bpr extends Recommender<BprParams> {
     this.itemFactors = state.arrays.itemFactors as Float32Array;
     this.itemBias = state.arrays.itemBias as Float32Array;
     this.itemNormCache = undefined;
+    this.scorers.clear();
     this.positives(train);
     this.train = train;
   }

@@ -34,19 +34,3 @@ export function cosineInto(
   }
   return true;
 }
-
-/** Dot product of `v` (length f) with each row into `out`, plus `bias[r]` when given. */
-export function scoreRows(
-  v: Float32Array,
-  factors: Float32Array,
-  f: number,
-  out: Float32Array,
-  bias?: Float32Array,
-): void {
-  for (let r = 0; r < out.length; r++) {
-    const off = r * f;
-    let s = bias === undefined ? 0 : bias[r];
-    for (let a = 0; a < f; a++) s += v[a] * factors[off + a];
-    out[r] = s;
-  }
-}

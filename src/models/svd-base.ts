@@ -1,5 +1,6 @@
 import type { Interactions } from '../data/interactions.js';
 import { Rng } from '../math/random.js';
+import { ScorerCache } from '../math/scoring.js';
 import { Recommender } from './base.js';
 import { cosineRowsInto, foldInSgd } from './svd-kernel.js';
 import type { Estimate, FoldedUser, ModelState, NewUserRatings, ParamSchema, UserRef } from './types.js';
@@ -96,6 +97,8 @@ export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
   itemFactors: Float64Array = new Float64Array(0);
   /** v_u per trained user (row-major, `factors` wide): what scoring multiplies q_i with. */
   protected userVectors: Float64Array = new Float64Array(0);
+  /** f32 copy of the item factors for full-catalog scoring (WebAssembly kernel). */
+  private readonly scorers = new ScorerCache();
 
   constructor(schema: ParamSchema, name: string, params: Partial<P>) {
     super(schema, name, params);
@@ -118,6 +121,7 @@ export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
     }
     this.ratingMin = lo;
     this.ratingMax = hi;
+    this.scorers.clear();
     this.userBias = new Float64Array(train.nUsers);
     this.itemBias = new Float64Array(train.nItems);
     this.userFactors = this.randomRows(train.userCounts(), k, rng);
@@ -162,19 +166,18 @@ export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
     return { ok: true, value: Math.min(this.ratingMax, Math.max(this.ratingMin, est)) };
   }
 
+  /**
+   * μ + b_u + b_i + q_i·v_u for every item, the dot products in f32 (WebAssembly kernel, see
+   * math/scoring.ts); predict() stays in f64, so near-ties may rank in either order here.
+   */
   protected scoreInto(user: UserRef, out: Float32Array): boolean {
     this.requireTrain();
     const ref = this.vectorOf(user);
     if (ref === null) return false;
-    const { v, offset } = ref;
     const k = this.k;
-    const Q = this.itemFactors;
-    const base = this.mu + ref.bias;
-    for (let i = 0; i < out.length; i++) {
-      let dot = 0;
-      for (let f = 0; f < k; f++) dot += v[offset + f] * Q[i * k + f];
-      out[i] = base + this.itemBias[i] + dot;
-    }
+    const v = ref.v.subarray(ref.offset, ref.offset + k);
+    const scorer = this.scorers.get(this.itemFactors, k);
+    scorer.scoreInto(v, out, { base: this.mu + ref.bias, itemBias: this.itemBias });
     return true;
   }
 
@@ -229,6 +232,7 @@ export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
     this.itemBias = state.arrays.itemBias as Float64Array;
     this.userFactors = state.arrays.userFactors as Float64Array;
     this.itemFactors = state.arrays.itemFactors as Float64Array;
+    this.scorers.clear();
   }
 }
 
