@@ -296,6 +296,43 @@ describe('cinerec happy paths', () => {
         await cli('recommend', '--artifact', artifact, '--user', '1', '--n', '0'),
         "error: option '--n <n>'",
       );
+
+      // A newcomer known by liked movies: the proxy user is the one who rated most of them.
+      const liked = await cli(
+        'recommend',
+        '--artifact',
+        artifact,
+        '--liked',
+        '50,181,172',
+        '--method',
+        'proxy-user',
+        '--n',
+        '4',
+      );
+      expect(liked.code).toBe(0);
+      const [proxyLine, ...movies] = liked.stdout.trimEnd().split('\n');
+      expect(proxyLine).toMatch(/^proxy user \d+: rated 3 of the movies, mean \d\.\d{2}$/);
+      expect(movies).toHaveLength(4);
+      for (const title of ['Star Wars', 'Return of the Jedi', 'Empire Strikes Back']) {
+        expect(liked.stdout).not.toContain(title);
+      }
+      const folded = await cli('recommend', '--artifact', artifact, '--liked', '50,181', '--n', '3');
+      expect(folded.stdout.trimEnd().split('\n')).toHaveLength(3);
+      expectRefused(
+        await cli('recommend', '--artifact', artifact, '--liked', '50,999999'),
+        "unknown movie id '999999'",
+      );
+      expectRefused(
+        await cli(
+          'recommend',
+          '--artifact',
+          artifact,
+          '--liked',
+          Array.from({ length: 21 }, (_, k) => k + 1).join(','),
+        ),
+        '--liked takes 1 to 20 movie ids, got 21',
+      );
+      expectRefused(await cli('recommend', '--artifact', artifact), 'give exactly one of --user and --liked');
     },
   );
 });

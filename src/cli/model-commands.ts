@@ -1,8 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { datasetFingerprint } from '../data/index.js';
-import { createModel, loadModelWithHeader, modelEntry, modelNames, saveModel } from '../models/index.js';
+import { Command, Option } from 'commander';
+import { type Dataset, datasetFingerprint, type RawId } from '../data/index.js';
+import {
+  createModel,
+  loadModelWithHeader,
+  modelEntry,
+  modelNames,
+  type Ranked,
+  recommendFromList,
+  saveModel,
+} from '../models/index.js';
 import { cliSettings, loadNamedDataset } from './context.js';
 import { checkSetModels, collectParam, outputFile, positiveInt } from './options.js';
 import { Progress } from './progress.js';
@@ -51,11 +59,23 @@ export function trainCommand(): Command {
 
 export function recommendCommand(): Command {
   return new Command('recommend')
-    .description('Top-N movies for a user from a saved model')
+    .description('Top-N movies from a saved model, for a known user or from 1–20 liked movies')
     .requiredOption('--artifact <file>', 'model artifact written by `cinerec train`')
-    .requiredOption('--user <id>', 'user id as in the dataset')
+    .option('--user <id>', 'user id as in the dataset')
+    .option('--liked <movieIds>', 'comma-separated movie ids (1–20) liked by a newcomer, instead of --user')
+    .addOption(
+      new Option(
+        '--method <method>',
+        'with --liked: fold the list into a new user, or use the best-matching user',
+      )
+        .choices(['fold-in', 'proxy-user'])
+        .default('fold-in'),
+    )
     .option('--n <n>', 'how many movies', positiveInt('--n'), 10)
     .action(async (options) => {
+      if ((options.user === undefined) === (options.liked === undefined)) {
+        throw new Error('give exactly one of --user and --liked');
+      }
       const { model, header } = await loadModelWithHeader(options.artifact);
       const datasetName = header.info.dataset as string | undefined;
       if (datasetName === undefined)
@@ -66,16 +86,48 @@ export function recommendCommand(): Command {
           `${options.artifact}: trained on a different version of '${datasetName}' (ids differ); retrain it`,
         );
       }
-      const raw = /^\d+$/.test(options.user) ? Number(options.user) : options.user;
-      const user = dataset.users.index(raw);
-      if (user < 0) throw new Error(`unknown user '${options.user}' in ${datasetName}`);
-      const [list] = model.recommend([user], { n: options.n });
+      let list: Ranked;
+      if (options.user !== undefined) {
+        const user = dataset.users.index(rawId(options.user));
+        if (user < 0) throw new Error(`unknown user '${options.user}' in ${datasetName}`);
+        [list] = model.recommend([user], { n: options.n });
+      } else {
+        const liked = likedItems(options.liked as string, dataset);
+        const strategy = options.method === 'proxy-user' ? 'proxy' : 'fold-in';
+        const result = recommendFromList(model, liked, { strategy, n: options.n });
+        if (result.proxy !== null) {
+          const proxyId = dataset.users.rawId(result.proxy.user);
+          process.stdout.write(
+            `proxy user ${proxyId}: rated ${result.proxy.matchCount} of the movies, mean ${result.proxy.meanRating.toFixed(2)}\n`,
+          );
+        }
+        list = result.ranked;
+      }
       const rows = Array.from(list.ids, (item, k) => {
         const movie = dataset.movies[item];
         return `${String(k + 1).padStart(3)}. ${list.scores[k].toFixed(3).padStart(8)}  ${movie.title} [${movie.genres.join('|')}]`;
       });
       process.stdout.write(`${rows.join('\n')}\n`);
     });
+}
+
+function rawId(text: string): RawId {
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
+
+/** Dense indices of `--liked`: 1–20 ids, each known to the dataset. */
+function likedItems(text: string, dataset: Dataset): Int32Array {
+  const ids = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (ids.length < 1 || ids.length > 20)
+    throw new Error(`--liked takes 1 to 20 movie ids, got ${ids.length}`);
+  return Int32Array.from(ids, (id) => {
+    const item = dataset.items.index(rawId(id));
+    if (item < 0) throw new Error(`--liked: unknown movie id '${id}' in ${dataset.name}`);
+    return item;
+  });
 }
 
 export function modelsCommand(): Command {
