@@ -20,7 +20,7 @@ export { Growable, IdIndexer } from './growable.js';
 export { IdMap, type RawId } from './idmap.js';
 export { type ColumnMap, type ImportOptions, importRatings, inferScale, parseColumnMap } from './import.js';
 export { loadImported, saveImported } from './imported.js';
-export { buildCsr, type Csr, Interactions } from './interactions.js';
+export { buildCsr, type Csr, Interactions, type OrderedCsr } from './interactions.js';
 export {
   DATASET_NAMES,
   datasetProblems,

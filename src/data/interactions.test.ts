@@ -66,3 +66,22 @@ describe('IdMap', () => {
     expect(() => map.rawId(3)).toThrow(/out of range/);
   });
 });
+
+describe('Interactions input checks', () => {
+  const one = (user: number, item: number, rating: number) =>
+    new Interactions(
+      2,
+      2,
+      Int32Array.of(user),
+      Int32Array.of(item),
+      Float32Array.of(rating),
+      new Float64Array(1),
+    );
+
+  it('refuses indices outside the shape and non-finite ratings, naming the row', () => {
+    expect(() => one(2, 0, 4)).toThrow(/row 0 has user 2, outside 0..1/);
+    expect(() => one(0, -1, 4)).toThrow(/row 0 has item -1/);
+    expect(() => one(0, 0, Number.NaN)).toThrow(/row 0 has rating NaN/);
+    expect(one(1, 1, 4).size).toBe(1);
+  });
+});

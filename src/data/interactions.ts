@@ -5,14 +5,20 @@ export interface Csr {
   readonly values: Float32Array;
 }
 
+/** A CSR built from COO arrays, remembering where each entry came from. */
+export interface OrderedCsr extends Csr {
+  /** For each entry, its position in the COO arrays (to carry other columns, such as time, along). */
+  readonly order: Int32Array;
+}
+
 /**
  * Ratings or implicit events as parallel typed arrays over dense user and item indices (COO),
  * with lazily built CSR (by user) and CSC (by item) views. Train and test splits keep the full
  * `nUsers` × `nItems` shape so that indices mean the same thing in both.
  */
 export class Interactions {
-  private csrCache?: Csr;
-  private cscCache?: Csr;
+  private csrCache?: OrderedCsr;
+  private cscCache?: OrderedCsr;
 
   constructor(
     readonly nUsers: number,
@@ -28,6 +34,18 @@ export class Interactions {
         `Interactions: column lengths differ (users ${n}, items ${items.length}, ratings ${ratings.length}, timestamps ${timestamps.length})`,
       );
     }
+    // Out-of-range indices would corrupt every CSR built from these arrays, and one NaN rating
+    // every mean: refuse them here, once, naming the row.
+    for (let k = 0; k < n; k++) {
+      const u = users[k];
+      const i = items[k];
+      if (u < 0 || u >= nUsers)
+        throw new RangeError(`Interactions: row ${k} has user ${u}, outside 0..${nUsers - 1}`);
+      if (i < 0 || i >= nItems)
+        throw new RangeError(`Interactions: row ${k} has item ${i}, outside 0..${nItems - 1}`);
+      if (!Number.isFinite(ratings[k]))
+        throw new RangeError(`Interactions: row ${k} has rating ${ratings[k]}`);
+    }
   }
 
   get size(): number {
@@ -35,13 +53,13 @@ export class Interactions {
   }
 
   /** Rows by user; within a row, items ascend. */
-  byUser(): Csr {
+  byUser(): OrderedCsr {
     this.csrCache ??= buildCsr(this.nUsers, this.users, this.items, this.ratings);
     return this.csrCache;
   }
 
   /** Rows by item; within a row, users ascend. */
-  byItem(): Csr {
+  byItem(): OrderedCsr {
     this.cscCache ??= buildCsr(this.nItems, this.items, this.users, this.ratings);
     return this.cscCache;
   }
@@ -85,7 +103,12 @@ export class Interactions {
 }
 
 /** Counting sort into CSR; duplicate (row, col) pairs are kept as given. */
-export function buildCsr(nRows: number, rows: Int32Array, cols: Int32Array, values: Float32Array): Csr {
+export function buildCsr(
+  nRows: number,
+  rows: Int32Array,
+  cols: Int32Array,
+  values: Float32Array,
+): OrderedCsr {
   const n = rows.length;
   const indptr = new Int32Array(nRows + 1);
   for (let k = 0; k < n; k++) indptr[rows[k] + 1]++;
@@ -95,13 +118,15 @@ export function buildCsr(nRows: number, rows: Int32Array, cols: Int32Array, valu
   const next = indptr.slice(0, nRows);
   const indices = new Int32Array(n);
   const out = new Float32Array(n);
+  const positions = new Int32Array(n);
   for (let j = 0; j < n; j++) {
     const k = order[j];
     const pos = next[rows[k]]++;
     indices[pos] = cols[k];
     out[pos] = values[k];
+    positions[pos] = k;
   }
-  return { indptr, indices, values: out };
+  return { indptr, indices, values: out, order: positions };
 }
 
 function stableOrderBy(keys: Int32Array, n: number): Int32Array {

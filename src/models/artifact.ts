@@ -33,8 +33,8 @@ export interface ArtifactHeader {
   /** What the caller records beside the model: the dataset name and fingerprint, metrics, … */
   info: Record<string, unknown>;
   arrays: ArrayEntry[];
+  /** sha256 over the header (this field empty) and the payload: any edit to either is caught. */
   sha256: string;
-  createdAt: string;
 }
 
 export class ArtifactError extends Error {
@@ -64,6 +64,7 @@ export function encodeArtifact(
     'train.indptr': csr.indptr,
     'train.indices': csr.indices,
     'train.values': csr.values,
+    'train.timestamps': Float64Array.from(csr.order, (k) => train.timestamps[k]),
   };
   const entries: ArrayEntry[] = [];
   let offset = 0;
@@ -86,9 +87,9 @@ export function encodeArtifact(
     nItems: train.nItems,
     info,
     arrays: entries,
-    sha256: createHash('sha256').update(payload).digest('hex'),
-    createdAt: new Date().toISOString(),
+    sha256: '',
   };
+  header.sha256 = digest(header, payload);
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const headerLength = Buffer.alloc(4);
   headerLength.writeUInt32LE(json.length);
@@ -120,9 +121,9 @@ export function decodeArtifact(bytes: Buffer, path = '<buffer>'): DecodedArtifac
     throw new ArtifactError(path, `format version ${header.format}, this cinerec reads ${ARTIFACT_FORMAT}`);
   }
   const payload = bytes.subarray(align8(jsonEnd));
-  const digest = createHash('sha256').update(payload).digest('hex');
-  if (digest !== header.sha256)
+  if (digest(header, payload) !== header.sha256) {
     throw new ArtifactError(path, 'checksum mismatch: the file is corrupt or truncated');
+  }
   // Copy into a fresh, aligned buffer so typed-array views are valid regardless of Buffer pooling.
   const aligned = new ArrayBuffer(payload.length);
   new Uint8Array(aligned).set(payload);
@@ -135,19 +136,12 @@ export function decodeArtifact(bytes: Buffer, path = '<buffer>'): DecodedArtifac
   const indptr = arrays['train.indptr'] as Int32Array;
   const indices = arrays['train.indices'] as Int32Array;
   const values = arrays['train.values'] as Float32Array;
-  delete arrays['train.indptr'];
-  delete arrays['train.indices'];
-  delete arrays['train.values'];
+  const timestamps = arrays['train.timestamps'] as Float64Array;
+  for (const name of ['train.indptr', 'train.indices', 'train.values', 'train.timestamps'])
+    delete arrays[name];
   const users = new Int32Array(indices.length);
   for (let u = 0; u < header.nUsers; u++) users.fill(u, indptr[u], indptr[u + 1]);
-  const train = new Interactions(
-    header.nUsers,
-    header.nItems,
-    users,
-    indices,
-    values,
-    new Float64Array(indices.length),
-  );
+  const train = new Interactions(header.nUsers, header.nItems, users, indices, values, timestamps);
   return { header, state: { params: header.params, meta: header.meta, arrays }, train };
 }
 
@@ -173,6 +167,11 @@ export async function readArtifact(path: string): Promise<DecodedArtifact> {
     throw new ArtifactError(path, `cannot read: ${(error as Error).message}`);
   }
   return decodeArtifact(bytes, path);
+}
+
+function digest(header: ArtifactHeader, payload: Buffer): string {
+  const unsigned = JSON.stringify({ ...header, sha256: '' });
+  return createHash('sha256').update(unsigned, 'utf8').update(payload).digest('hex');
 }
 
 function align8(n: number): number {
