@@ -15,6 +15,18 @@ describe('WorkerPool', () => {
     }
   });
 
+  it('fails the task of a thread that dies, and everything once none is left', async () => {
+    const pool = new WorkerPool(new URL('./workers.fixture.ts', import.meta.url), 1);
+    try {
+      const data = shared(new Float64Array(4));
+      await expect(pool.run({ data, start: -2, end: 0 })).rejects.toThrow(/exited with code 3/);
+      expect(pool.size).toBe(0);
+      await expect(pool.run({ data, start: 0, end: 4 })).rejects.toThrow(/no worker thread is alive/);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('splits ranges evenly and covers everything once', () => {
     expect(splitRange(10, 3)).toEqual([
       [0, 3],

@@ -23,6 +23,7 @@ export class WorkerPool {
   private readonly idle: Worker[] = [];
   private readonly queue: { task: unknown; pending: Pending }[] = [];
   private readonly inFlight = new Map<Worker, Pending>();
+  private closing = false;
 
   constructor(moduleUrl: URL, size = threadCount()) {
     for (let k = 0; k < size; k++) {
@@ -36,11 +37,8 @@ export class WorkerPool {
         }
         this.dispatch(worker);
       });
-      worker.on('error', (error) => {
-        const pending = this.inFlight.get(worker);
-        this.inFlight.delete(worker);
-        pending?.reject(error);
-      });
+      worker.on('error', (error) => this.retire(worker, error));
+      worker.on('exit', (code) => this.retire(worker, new Error(`worker thread exited with code ${code}`)));
       worker.unref();
       this.workers.push(worker);
       this.idle.push(worker);
@@ -53,6 +51,10 @@ export class WorkerPool {
 
   run<T>(task: unknown): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.workers.length === 0) {
+        reject(new Error('WorkerPool: no worker thread is alive'));
+        return;
+      }
       this.queue.push({ task, pending: { resolve: resolve as (v: unknown) => void, reject } });
       const worker = this.idle.pop();
       if (worker !== undefined) this.dispatch(worker);
@@ -72,7 +74,27 @@ export class WorkerPool {
     worker.postMessage(next.task);
   }
 
+  /**
+   * A worker that errored or exited is dropped: its task fails with the cause, and when no worker
+   * is left the queued tasks fail too, so a fit never waits on a dead thread.
+   */
+  private retire(worker: Worker, cause: Error): void {
+    const index = this.workers.indexOf(worker);
+    if (index < 0) return;
+    this.workers.splice(index, 1);
+    const idleAt = this.idle.indexOf(worker);
+    if (idleAt >= 0) this.idle.splice(idleAt, 1);
+    const pending = this.inFlight.get(worker);
+    this.inFlight.delete(worker);
+    if (this.closing) return;
+    pending?.reject(cause);
+    if (this.workers.length === 0) {
+      for (const queued of this.queue.splice(0)) queued.pending.reject(cause);
+    }
+  }
+
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
