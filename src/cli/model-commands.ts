@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { type Dataset, datasetFingerprint, type RawId } from '../data/index.js';
+import { type Dataset, datasetFingerprint, displayTitle, type RawId } from '../data/index.js';
 import {
   createModel,
   loadModelWithHeader,
@@ -47,7 +48,8 @@ export function trainCommand(): Command {
         out = join(dir, `${entry.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cinerec`);
       }
       const sha256 = await saveModel(model, out, {
-        dataset: dataset.name,
+        // As given, so `recommend` finds it again: a release or import name, or a folder's absolute path.
+        dataset: existsSync(options.dataset) ? resolve(options.dataset) : options.dataset,
         fingerprint: datasetFingerprint(dataset),
         fitSeconds,
       });
@@ -105,7 +107,7 @@ export function recommendCommand(): Command {
       }
       const rows = Array.from(list.ids, (item, k) => {
         const movie = dataset.movies[item];
-        return `${String(k + 1).padStart(3)}. ${list.scores[k].toFixed(3).padStart(8)}  ${movie.title} [${movie.genres.join('|')}]`;
+        return `${String(k + 1).padStart(3)}. ${list.scores[k].toFixed(3).padStart(8)}  ${displayTitle(movie.title)}${movie.year ? ` (${movie.year})` : ''} [${movie.genres.join('|')}]`;
       });
       process.stdout.write(`${rows.join('\n')}\n`);
     });
