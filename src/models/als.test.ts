@@ -99,15 +99,9 @@ describe('Als', () => {
     const params = { factors: 12, iterations: 3, seed: 9 };
     const single = await new Als({ ...params, threads: 1 }).fit(train);
     const parallel = await new Als({ ...params, threads: 2 }).fit(train);
-    let maxDiff = 0;
-    for (const [s, p] of [
-      [single.userFactors, parallel.userFactors],
-      [single.itemFactors, parallel.itemFactors],
-    ]) {
-      expect(p.length).toBe(s.length);
-      for (let k = 0; k < s.length; k++) maxDiff = Math.max(maxDiff, Math.abs(s[k] - p[k]));
-    }
-    expect(maxDiff).toBeLessThan(1e-5);
+    // als-solvers.ts: the Gram is summed in a fixed chunk order, so the result is bit-identical.
+    expect(parallel.userFactors).toEqual(single.userFactors);
+    expect(parallel.itemFactors).toEqual(single.itemFactors);
     // Not trivially equal: training moved the factors away from their start.
     expect(single.userFactors.some((v) => Math.abs(v) > 0.05)).toBe(true);
   });
