@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DelimitedOptions, readDelimited } from './csv.js';
 import type { Movie } from './dataset.js';
+import { mergeDuplicates, type RatingColumns } from './duplicates.js';
 import { growFloat32, growFloat64, growInt32, IdIndexer } from './growable.js';
 import { IdMap, type RawId } from './idmap.js';
 import { Interactions } from './interactions.js';
@@ -21,6 +22,8 @@ export class CatalogBuilder {
   unknownIds = 0;
   /** Ratings of those movies. */
   unknownRatings = 0;
+  /** Other problems worked around while loading (repeated ratings), already with their file. */
+  readonly notes: string[] = [];
 
   /** Adds a catalog entry from a MovieLens-style title "Name (1995)"; a repeated id is ignored. */
   addMovie(movieId: RawId, rawTitle: string, genres: string[]): Movie | undefined {
@@ -49,9 +52,10 @@ export class CatalogBuilder {
   }
 
   warnings(source: string): string[] {
-    if (this.unknownIds === 0) return [];
+    if (this.unknownIds === 0) return [...this.notes];
     return [
       `${source}: ${this.unknownIds} movie ids (${this.unknownRatings} ratings) are not in the catalog; added as "Unknown <id>"`,
+      ...this.notes,
     ];
   }
 }
@@ -78,19 +82,18 @@ export const HALF_STAR_SCALE = { min: 0.5, max: 5, step: 0.5, implicit: false } 
 /** Whole stars 1–5: ml-100k, ml-1m. */
 export const WHOLE_STAR_SCALE = { min: 1, max: 5, step: 1, implicit: false } as const;
 
-export interface RatingColumns {
-  users: Int32Array;
-  items: Int32Array;
-  ratings: Float32Array;
-  timestamps: Float64Array;
-}
+export type { RatingColumns } from './duplicates.js';
 
 /**
  * Streams a MovieLens ratings file (integer ids, numeric rating and timestamp) into typed arrays.
- * Users are indexed in `users` in order of first appearance unless already there.
+ * Users are indexed in `users` in order of first appearance unless already there. No published
+ * release rates a (user, movie) pair twice; should a file do so, the latest rating by timestamp
+ * is kept (on a tie, the later row) and `catalog.notes` says how many rows were dropped. The check
+ * is one array access per row while each user's rows are contiguous (every release but ml-100k's
+ * u.data, whose 100k rows are then sorted instead).
  *
- * @throws Error with `file:line` for a row with a missing or non-numeric field, or a rating off
- *   `spec.scale`.
+ * @throws Error with `file:line` for a row with a missing or non-numeric field, a non-integer id,
+ *   or a rating off `spec.scale`.
  */
 export async function readRatingsFile(
   path: string,
@@ -107,6 +110,13 @@ export async function readRatingsFile(
   let lastUserId = Number.NaN;
   let lastUser = -1;
   const scale = spec.scale;
+  // Duplicate watch: `stamp[item]` is the number of the user block that last rated the item, so a
+  // repeat within a block is one comparison; a user whose rows are not contiguous sends the whole
+  // file through `mergeDuplicates` instead.
+  let stamp: Int32Array = new Int32Array(Math.max(1024, catalog.movies.length));
+  let block = 0;
+  let started: Uint8Array = new Uint8Array(1024);
+  let mayRepeat = false;
   await readDelimited(
     path,
     (record) => {
@@ -117,6 +127,11 @@ export async function readRatingsFile(
       if (record.count < needed || Number.isNaN(userId + movieId + rating + time)) {
         throw new Error(
           `${record.where()}: expected numeric user, movie, rating and timestamp, got "${record.fields().join(spec.separator ?? ',')}"`,
+        );
+      }
+      if (!Number.isInteger(userId) || !Number.isInteger(movieId)) {
+        throw new Error(
+          `${record.where()}: user and movie ids must be integers, got user "${record.text(spec.user).trim()}", movie "${record.text(spec.item).trim()}"`,
         );
       }
       if (
@@ -131,9 +146,16 @@ export async function readRatingsFile(
       if (userId !== lastUserId) {
         lastUserId = userId;
         lastUser = users.add(userId);
+        block++;
+        if (lastUser >= started.length) started = grownBytes(started, lastUser + 1);
+        if (started[lastUser] === 1) mayRepeat = true;
+        started[lastUser] = 1;
       }
       const item = catalog.itemForRating(movieId);
       if (item >= catalog.catalogued) catalog.unknownRatings++;
+      if (item >= stamp.length) stamp = grownInts(stamp, item + 1);
+      if (stamp[item] === block) mayRepeat = true;
+      stamp[item] = block;
       u.push(lastUser);
       it.push(item);
       r.push(rating);
@@ -142,7 +164,27 @@ export async function readRatingsFile(
     },
     spec,
   );
-  return { users: u.finish(), items: it.finish(), ratings: r.finish(), timestamps: t.finish() };
+  const columns = { users: u.finish(), items: it.finish(), ratings: r.finish(), timestamps: t.finish() };
+  if (!mayRepeat) return columns;
+  const merged = mergeDuplicates(columns, 'latest');
+  if (merged.merged > 0) {
+    catalog.notes.push(
+      `${path}: ${merged.merged} repeated (user, movie) ratings dropped, keeping each pair's latest by timestamp`,
+    );
+  }
+  return merged.columns;
+}
+
+function grownBytes(array: Uint8Array, size: number): Uint8Array {
+  const bigger = new Uint8Array(Math.max(size, array.length * 2));
+  bigger.set(array);
+  return bigger;
+}
+
+function grownInts(array: Int32Array, size: number): Int32Array {
+  const bigger = new Int32Array(Math.max(size, array.length * 2));
+  bigger.set(array);
+  return bigger;
 }
 
 /** Wraps columns as Interactions over the final user and item counts. */

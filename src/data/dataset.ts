@@ -24,7 +24,7 @@ export interface Movie {
   tmdbGenres?: string[];
 }
 
-/** What a rating column holds: explicit ratings on a scale, or implicit events (all 1). */
+/** What a rating column holds: explicit ratings on a scale, or implicit events (a pair's value is its event count, 1 when unrepeated; `max` the largest count). */
 export interface RatingScale {
   min: number;
   max: number;

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -13,7 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { log } from '../util/log.js';
 import { loadDatasetByName } from './by-name.js';
 import { fetchDataset } from './fetch.js';
 import { findSharedDatasets } from './known-datasets.js';
@@ -35,6 +37,19 @@ function latestZip(topFolder: string): Uint8Array {
   for (const [name, text] of Object.entries(files)) entries[`${topFolder}${name}`] = strToU8(text);
   return zipSync(entries);
 }
+
+/** ml-100k's files with `dataRows` rows in u.data and the published counts elsewhere. */
+function ml100kFiles(dataRows: number): Record<string, string> {
+  return {
+    'u.data': '1\t1\t1\t1\n'.repeat(dataRows),
+    'u.item': '1|A|||\n'.repeat(1682),
+    'u.user': '1|2|M|x|1\n'.repeat(943),
+    'u.genre': 'unknown|0\n',
+  };
+}
+
+const toU8 = (files: Record<string, string>) =>
+  Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(text)]));
 
 const md5 = (data: Uint8Array) => createHash('md5').update(data).digest('hex');
 const goodZip = latestZip('ml-latest/');
@@ -144,6 +159,54 @@ describe('fetchDataset from a mirror folder', () => {
     );
     await expect(fetchDataset('ml-5m', { home })).rejects.toThrow(
       "unknown dataset 'ml-5m'; known datasets: ml-latest-small, ml-100k, ml-1m",
+    );
+  });
+
+  it('unpacks a <name>.zip without .md5 with a warning, checking names and row counts', async () => {
+    const mirror = join(tmp, 'mirror-no-md5');
+    mkdirSync(mirror, { recursive: true });
+    writeFileSync(join(mirror, 'ml-latest.zip'), latestZip(''));
+    const short = ml100kFiles(1);
+    delete short['u.genre'];
+    writeFileSync(join(mirror, 'ml-100k.zip'), zipSync(toU8(short)));
+    const warn = vi.spyOn(log, 'warn');
+    try {
+      const home = join(tmp, 'home-no-md5');
+      expect(await fetchDataset('ml-latest', { home, dataMirror: mirror })).toBe(
+        join(home, 'datasets', 'ml-latest'),
+      );
+      expect(warn).toHaveBeenCalledWith(
+        { dataset: 'ml-latest' },
+        expect.stringMatching(/ml-latest\.zip has no ml-latest\.zip\.md5 beside it/),
+      );
+      await expect(fetchDataset('ml-100k', { home, dataMirror: mirror })).rejects.toThrow(
+        /ml-100k\.zip: not a complete ml-100k: .*u\.genre is missing/,
+      );
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("counts a mirror folder's rows once, then only stats its files until one changes", async () => {
+    const mirror = join(tmp, 'mirror-verified');
+    mkdirSync(join(mirror, 'ml-100k'), { recursive: true });
+    for (const [f, text] of Object.entries(ml100kFiles(100000)))
+      writeFileSync(join(mirror, 'ml-100k', f), text);
+    const home = join(tmp, 'home-verified');
+    const folder = join(mirror, 'ml-100k');
+    const data = join(folder, 'u.data');
+    const mtime = new Date('2024-01-01T00:00:00Z'); // whole ms, so utimes can set it back exactly
+    utimesSync(data, mtime, mtime);
+    expect(await fetchDataset('ml-100k', { home, dataMirror: mirror })).toBe(folder);
+    expect(existsSync(join(home, 'datasets', '.verified', 'ml-100k.json'))).toBe(true);
+    // Same size and mtime, wrong row count: not recounted, so still accepted.
+    writeFileSync(data, readFileSync(data, 'utf8').replace('1\t1\t1\t1\n1', '1\t1\t1\t1 1'));
+    utimesSync(data, mtime, mtime);
+    expect(await fetchDataset('ml-100k', { home, dataMirror: mirror })).toBe(folder);
+    // A touched file is counted again.
+    utimesSync(data, mtime, new Date(mtime.getTime() + 5000));
+    await expect(fetchDataset('ml-100k', { home, dataMirror: mirror })).rejects.toThrow(
+      /ml-100k is incomplete: .*u\.data has 99999 rows, ml-100k has 100000/,
     );
   });
 

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { datasetCacheDir, type Settings } from '../config.js';
+import { log } from '../util/log.js';
 import { datasetProblems, type KnownDataset, knownDataset } from './known-datasets.js';
 import { archiveRoot, md5File, type ProgressCallback, parseMd5File, unpackZip } from './unzip.js';
 
@@ -21,9 +22,14 @@ export interface FetchOptions {
  * Makes dataset `name` available and returns its folder. In order: the cache
  * `<home>/datasets/<name>/` if complete; with `settings.dataMirror` a folder, its `<name>/`
  * (checked against the published file list and row counts, used in place) or `<name>.zip` (checked
- * against `<name>.zip.md5` when present, unpacked into the cache); otherwise a download from the
- * mirror URL or GroupLens, verified against the `.zip.md5` published beside it. Archives unpack
- * into a temporary folder that is renamed into place only when complete.
+ * against `<name>.zip.md5` when present, else only by the unpacked files' names and row counts, with
+ * a warning; unpacked into the cache); otherwise a download from the mirror URL or GroupLens,
+ * verified against the `.zip.md5` published beside it. Archives unpack into a temporary folder that
+ * is renamed into place only when complete.
+ *
+ * A mirror folder's row counts are checked once: the sizes and mtimes of its files are then kept
+ * in `<home>/datasets/.verified/<name>.json` (the mirror may be read-only), and later calls only
+ * stat the files, recounting when any has changed.
  *
  * @throws Error for an unknown name (listing known ones), a checksum mismatch, a mirror lacking the
  *   dataset, or no network (naming CINEREC_DATA_MIRROR).
@@ -69,10 +75,14 @@ async function fromMirrorFolder(
 ): Promise<string> {
   const folder = join(mirror, known.name);
   if (existsSync(folder) && statSync(folder).isDirectory()) {
+    const marker = join(cacheRoot, '.verified', `${known.name}.json`);
+    const stamp = fileStamp(folder, known);
+    if (stamp !== undefined && (await readMarker(marker)) === stamp) return folder;
     const problems = await datasetProblems(folder, known, true);
     if (problems.length > 0) {
       throw new Error(`CINEREC_DATA_MIRROR ${mirror}: ${known.name} is incomplete: ${problems.join('; ')}`);
     }
+    if (stamp !== undefined) await writeMarker(marker, stamp);
     return folder;
   }
   const zipPath = join(mirror, `${known.name}.zip`);
@@ -85,6 +95,11 @@ async function fromMirrorFolder(
     if (actual !== expected) {
       throw new Error(`${zipPath}: md5 checksum mismatch (got ${actual}, ${zipPath}.md5 says ${expected})`);
     }
+  } else {
+    log.warn(
+      { dataset: known.name },
+      `${zipPath} has no ${known.name}.zip.md5 beside it: the archive is checked only by its unpacked files' names and row counts`,
+    );
   }
   await mkdir(cacheRoot, { recursive: true });
   const work = await mkdtemp(join(cacheRoot, `.fetch-${known.name}-`));
@@ -92,6 +107,42 @@ async function fromMirrorFolder(
     return await unpackIntoCache(zipPath, known, cacheRoot, work, options);
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What the verification of a mirror folder depends on, as JSON: its path and the size and mtime of
+ * each file the release must have. Undefined when a file is missing (the full check then reports it).
+ */
+function fileStamp(folder: string, known: KnownDataset): string | undefined {
+  const files: Record<string, [number, number]> = {};
+  for (const file of [...new Set([...known.files, ...Object.keys(known.rows)])].sort()) {
+    const path = join(folder, file);
+    if (!existsSync(path)) return undefined;
+    const stat = statSync(path);
+    files[file] = [stat.size, stat.mtimeMs];
+  }
+  return JSON.stringify({ folder: resolve(folder), files });
+}
+
+async function readMarker(path: string): Promise<string | undefined> {
+  try {
+    return JSON.stringify(JSON.parse(await readFile(path, 'utf8')));
+  } catch {
+    return undefined; // absent or damaged: verify again
+  }
+}
+
+/** Best effort: a home that cannot be written only means the next load verifies again. */
+async function writeMarker(path: string, stamp: string): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(temp, `${stamp}\n`);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    log.debug({ marker: path, error: (error as Error).message }, 'cannot record the mirror verification');
   }
 }
 

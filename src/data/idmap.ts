@@ -2,6 +2,17 @@
 export type RawId = number | string;
 
 /**
+ * A raw id from text: a plain decimal integer without sign or leading zeros ("42", "0") that is a
+ * safe integer becomes a number, as MovieLens ids are, so typed-in and file ids agree; anything else
+ * ("042", "u1", "1.5", "-3", "", "9007199254740993") stays the string as given.
+ */
+export function toRawId(text: string): RawId {
+  if (!/^(0|[1-9]\d*)$/.test(text)) return text;
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : text;
+}
+
+/**
  * Two-way map between raw ids and dense indices 0..size-1. Models only ever see dense indices;
  * raw ids are translated here, at the edges (loaders, CLI, API).
  */

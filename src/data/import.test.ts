@@ -103,6 +103,81 @@ describe('importRatings', () => {
   });
 });
 
+describe('importRatings: repeated pairs, epoch milliseconds, catalog errors', () => {
+  it('sums repeated implicit events into counts and says how many rows were merged', async () => {
+    const ratingsFile = file('events.csv', 'u,i,t\na,x,5\nb,x,6\na,x,9\na,y,7\na,x,8\n');
+    const data = await importRatings({ ratingsFile, map: { user: 'u', item: 'i', time: 't' } });
+    const r = data.ratings;
+    expect(r.size).toBe(3);
+    // Kept rows stay in file order, each pair at its latest row, with that row's time.
+    expect(Array.from(r.users)).toEqual([1, 0, 0]);
+    expect(Array.from(r.items)).toEqual([0, 0, 1]);
+    expect(Array.from(r.ratings)).toEqual([1, 3, 1]);
+    expect(Array.from(r.timestamps)).toEqual([6, 9, 7]);
+    expect(data.scale).toEqual({ min: 1, max: 3, step: 0, implicit: true });
+    expect(data.warnings).toEqual([
+      `${ratingsFile}: 2 repeated (user, item) events merged; each pair's value is its event count`,
+    ]);
+    const plain = await importRatings({
+      ratingsFile: file('plain.csv', 'u,i\na,x\nb,x\n'),
+      map: { user: 'u', item: 'i' },
+    });
+    expect(plain.warnings).toBeUndefined();
+  });
+
+  it('keeps the latest explicit rating of a pair by time, the later row on a tie', async () => {
+    const ratingsFile = file(
+      'rerated.csv',
+      'u,i,r,t\n1,10,2,300\n1,10,5,100\n2,10,1,50\n1,11,3,10\n2,10,4,50\n1,10,4,300\n',
+    );
+    const data = await importRatings({ ratingsFile, map: { user: 'u', item: 'i', rating: 'r', time: 't' } });
+    const r = data.ratings;
+    const rows = Array.from(r.users, (u, k) => [
+      data.users.rawId(u),
+      data.items.rawId(r.items[k]),
+      r.ratings[k],
+      r.timestamps[k],
+    ]);
+    expect(rows).toEqual([
+      [1, 11, 3, 10],
+      [2, 10, 4, 50],
+      [1, 10, 4, 300],
+    ]);
+    expect(data.warnings).toEqual([
+      `${ratingsFile}: 3 repeated (user, item) ratings dropped, keeping each pair's latest by time`,
+    ]);
+    // Without a time column the file order decides: the last row wins.
+    const untimed = await importRatings({
+      ratingsFile: file('untimed.csv', 'u,i,r\n1,10,2\n1,10,5\n'),
+      map: { user: 'u', item: 'i', rating: 'r' },
+    });
+    expect(Array.from(untimed.ratings.ratings)).toEqual([5]);
+  });
+
+  it('reads times that are all above 1e11 as epoch milliseconds', async () => {
+    const ratingsFile = file('ms.csv', 'u,i,t\n1,1,1700000000000\n1,2,1700000001500\n');
+    const data = await importRatings({ ratingsFile, map: { user: 'u', item: 'i', time: 't' } });
+    expect(Array.from(data.ratings.timestamps)).toEqual([1700000000, 1700000001.5]);
+    expect(data.warnings).toEqual([
+      expect.stringContaining("column 't' is above 1e11, so they were read as epoch milliseconds"),
+    ]);
+    const seconds = file('s.csv', 'u,i,t\n1,1,1700000000\n1,2,1700000000000\n');
+    const mixed = await importRatings({ ratingsFile: seconds, map: { user: 'u', item: 'i', time: 't' } });
+    expect(Array.from(mixed.ratings.timestamps)).toEqual([1700000000, 1700000000000]);
+    expect(mixed.warnings).toBeUndefined();
+  });
+
+  it('refuses a movies file without an id column, naming it and listing its header', async () => {
+    const ratingsFile = file('r.csv', 'uid,mid\n1,7\n');
+    const moviesFile = file('noid.csv', 'title,genres\nHeat (1995),Action\n');
+    await expect(
+      importRatings({ ratingsFile, moviesFile, map: { user: 'uid', item: 'mid' } }),
+    ).rejects.toThrow(
+      `movies file ${moviesFile} (option moviesFile) has no id column ('mid', movieId, itemId or id); columns: title, genres`,
+    );
+  });
+});
+
 describe('inferScale', () => {
   it('finds the coarsest step', () => {
     expect(inferScale(Float32Array.from([0.5, 5, 3.5]))).toEqual({

@@ -1,13 +1,18 @@
 import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { log } from '../util/log.js';
 import { type CsvRecord, findColumn, readDelimited, readFirstLine, readFirstRecord } from './csv.js';
 import type { Dataset, Movie, RatingScale } from './dataset.js';
+import { mergeDuplicates } from './duplicates.js';
 import { growFloat32, growFloat64, growInt32, IdIndexer } from './growable.js';
-import { IdMap, type RawId } from './idmap.js';
+import { IdMap, type RawId, toRawId } from './idmap.js';
 import { Interactions } from './interactions.js';
 import { parseTitle } from './titles.js';
 
-/** Which header column holds what. Without `rating` the rows are implicit events (all 1). */
+/**
+ * Which header column holds what. Without `rating` the rows are implicit events, and a pair's
+ * value is its number of events.
+ */
 export interface ColumnMap {
   user: string;
   item: string;
@@ -59,9 +64,16 @@ export function parseColumnMap(text: string): ColumnMap {
 
 /**
  * Imports a user's own ratings or events file. Ids may be any strings; plain decimal integers
- * ("42", not "042") become numbers, as MovieLens ids are, so lookups by typed-in id agree. The
- * rating scale (min, max, step) is inferred; with no rating column every row is an implicit event
- * of value 1. Time may be epoch seconds or a date string; without a time column rows keep their order.
+ * ("42", not "042") become numbers, as MovieLens ids are (see `toRawId`), so lookups by typed-in id
+ * agree. The rating scale (min, max, step) is inferred; with no rating column every row is an
+ * implicit event. Time may be epoch seconds, epoch milliseconds (recognised when every time is
+ * above 1e11, i.e. after 1973 in ms or after year 5000 in seconds; converted to seconds with a
+ * warning) or a date string; without a time column rows keep their order.
+ *
+ * Repeated (user, item) rows become one, so no pair can land in both train and test: implicit
+ * events are summed (the value is the pair's event count), explicit ratings keep the latest by time
+ * (on a tie, the later row). The merged row keeps the latest time; `dataset.warnings` says how many
+ * rows were merged.
  *
  * @throws Error for a missing file, an unmapped or absent column (listing the header), or a row
  *   with the wrong number of fields, a non-numeric rating or an unreadable time (with `file:line`),
@@ -120,16 +132,55 @@ export async function importRatings(options: ImportOptions): Promise<Dataset> {
     },
     { separator, header: true },
   );
-  const ratings = r.finish();
-  if (ratings.length === 0) throw new Error(`${file}: no ratings below the header`);
+  if (r.length === 0) throw new Error(`${file}: no ratings below the header`);
+  const warnings: string[] = [];
+  const timestamps = t.finish();
+  if (timeCol >= 0 && timestamps.every((time) => time > MS_EPOCH_THRESHOLD)) {
+    for (let k = 0; k < timestamps.length; k++) timestamps[k] /= 1000;
+    warnings.push(
+      `${file}: every time in column '${options.map.time}' is above 1e11, so they were read as epoch milliseconds and converted to seconds`,
+    );
+  }
+  const implicit = ratingCol < 0;
+  const { columns, merged } = mergeDuplicates(
+    { users: u.finish(), items: it.finish(), ratings: r.finish(), timestamps },
+    implicit ? 'sum' : 'latest',
+  );
+  if (merged > 0) {
+    warnings.push(
+      implicit
+        ? `${file}: ${merged} repeated (user, item) events merged; each pair's value is its event count`
+        : `${file}: ${merged} repeated (user, item) ratings dropped, keeping each pair's latest by time`,
+    );
+  }
+  const name = options.name ?? basename(file, extname(file));
+  for (const warning of warnings) log.warn({ dataset: name }, warning);
+  const ratings = columns.ratings;
   return {
-    name: options.name ?? basename(file, extname(file)),
-    ratings: new Interactions(users.map.size, items.map.size, u.finish(), it.finish(), ratings, t.finish()),
+    name,
+    ratings: new Interactions(
+      users.map.size,
+      items.map.size,
+      columns.users,
+      columns.items,
+      ratings,
+      columns.timestamps,
+    ),
     users: users.map,
     items: items.map,
     movies,
-    scale: ratingCol < 0 ? { min: 1, max: 1, step: 0, implicit: true } : inferScale(ratings),
+    scale: implicit ? { min: 1, max: maxOf(ratings), step: 0, implicit: true } : inferScale(ratings),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/** Epoch seconds stay below this until the year 5138; epoch milliseconds pass it in 1973. */
+const MS_EPOCH_THRESHOLD = 1e11;
+
+function maxOf(values: Float32Array): number {
+  let max = 1;
+  for (let k = 0; k < values.length; k++) if (values[k] > max) max = values[k];
+  return max;
 }
 
 /** Smallest step candidates tried, coarsest first; a scale matching none is continuous (step 0). */
@@ -153,11 +204,6 @@ export function inferScale(ratings: Float32Array): RatingScale {
   const step = STEPS.find((_, s) => fits[s]) ?? 0;
   const round = (x: number) => (step > 0 ? Math.round(x / step) * step : x);
   return { min: round(min), max: round(max), step, implicit: false };
-}
-
-/** "42" → 42, anything else (including "042", "u1", "") stays the string. */
-function toRawId(text: string): RawId {
-  return /^(0|[1-9]\d{0,14})$/.test(text) ? Number(text) : text;
 }
 
 /** A row with more or fewer fields than the header has shifted columns (an unquoted separator, a cut line). */
@@ -204,7 +250,12 @@ async function readCatalog(
     throw new Error(`importRatings: movies file ${path} does not exist (option moviesFile)`);
   const separator = await guessSeparator(path);
   const header = await readFirstRecord(path, { separator });
-  const idCol = Math.max(0, findColumn(header, [itemColumn, 'movieId', 'itemId', 'id']));
+  const idCol = findColumn(header, [itemColumn, 'movieId', 'itemId', 'id']);
+  if (idCol < 0) {
+    throw new Error(
+      `importRatings: movies file ${path} (option moviesFile) has no id column ('${itemColumn}', movieId, itemId or id); columns: ${header.join(', ')}`,
+    );
+  }
   const titleCol = findColumn(header, ['title', 'name']);
   const genresCol = findColumn(header, ['genres', 'genre']);
   await readDelimited(

@@ -17,7 +17,7 @@ export type { Dataset, Genome, Movie, PredefinedSplit, RatingScale } from './dat
 export { type FetchOptions, fetchDataset, GROUPLENS_BASE_URL } from './fetch.js';
 export { datasetFingerprint } from './fingerprint.js';
 export { Growable, IdIndexer } from './growable.js';
-export { IdMap, type RawId } from './idmap.js';
+export { IdMap, type RawId, toRawId } from './idmap.js';
 export { type ColumnMap, type ImportOptions, importRatings, inferScale, parseColumnMap } from './import.js';
 export { loadImported, saveImported } from './imported.js';
 export { buildCsr, type Csr, Interactions, type OrderedCsr } from './interactions.js';

@@ -10,7 +10,7 @@ import {
   toInteractions,
   WHOLE_STAR_SCALE,
 } from './catalog.js';
-import { estimateLines, readDelimited } from './csv.js';
+import { type CsvRecord, estimateLines, readDelimited } from './csv.js';
 import type { Dataset, PredefinedSplit } from './dataset.js';
 import { IdIndexer } from './growable.js';
 import { IdMap } from './idmap.js';
@@ -55,7 +55,7 @@ export async function loadMl100k(dir: string, name: string, options: MovieLensOp
         // The "unknown" genre means no genre, like ml-latest's "(no genres listed)".
         if (record.text(5 + k) === '1' && genreNames[k] !== 'unknown') genres.push(genreNames[k]);
       }
-      const movie = catalog.addMovie(record.number(0), record.text(1), genres);
+      const movie = catalog.addMovie(integerId(record, 0, 'movie id'), record.text(1), genres);
       const released = isoDate(record.text(2));
       if (movie !== undefined && released !== undefined) {
         movie.releaseDate = released;
@@ -112,7 +112,7 @@ export async function loadDat(dir: string, name: string, options: MovieLensOptio
   await readDelimited(
     moviesFile,
     (record) => {
-      catalog.addMovie(record.number(0), record.text(1), splitGenres(record.text(2)));
+      catalog.addMovie(integerId(record, 0, 'movie id'), record.text(1), splitGenres(record.text(2)));
       return undefined;
     },
     dat,
@@ -152,8 +152,7 @@ async function readUserOrder(path: string, options: { separator: string; quote: 
   await readDelimited(
     path,
     (record) => {
-      const id = record.number(0);
-      if (!Number.isNaN(id)) users.add(id);
+      users.add(integerId(record, 0, 'user id'));
       return undefined;
     },
     options,
@@ -166,12 +165,25 @@ async function readGenreNames(path: string): Promise<string[]> {
   await readDelimited(
     path,
     (record) => {
-      names[record.number(1)] = record.text(0);
+      names[integerId(record, 1, 'genre number')] = record.text(0);
       return undefined;
     },
     { separator: '|', quote: null },
   );
   return names;
+}
+
+/**
+ * Field `column` as an integer id.
+ *
+ * @throws Error with `file:line` quoting the field when it is not an integer.
+ */
+function integerId(record: CsvRecord, column: number, what: string): number {
+  const id = record.number(column);
+  if (!Number.isInteger(id)) {
+    throw new Error(`${record.where()}: ${what} "${record.text(column)}" is not an integer`);
+  }
+  return id;
 }
 
 /** "01-Jan-1995" → "1995-01-01"; undefined for blanks or anything else. */

@@ -132,6 +132,77 @@ describe('loadMovieLens on hand-made folders', () => {
   });
 });
 
+describe('loadMovieLens: repeated ratings and bad ids', () => {
+  it('keeps the latest of a repeated (user, movie) rating and warns, in any row order', async () => {
+    const grouped = folder('dup-csv', {
+      'movies.csv': 'movieId,title,genres\n1,A (2000),Drama\n2,B (2001),Drama\n',
+      'ratings.csv': 'userId,movieId,rating,timestamp\n1,1,4.0,20\n1,2,3.0,5\n1,1,2.0,10\n2,1,5.0,1\n',
+    });
+    const data = await loadMovieLens(grouped);
+    expect(Array.from(data.ratings.ratings)).toEqual([4, 3, 5]);
+    expect(Array.from(data.ratings.timestamps)).toEqual([20, 5, 1]);
+    expect(data.warnings).toEqual([
+      `${join(grouped, 'ratings.csv')}: 1 repeated (user, movie) ratings dropped, keeping each pair's latest by timestamp`,
+    ]);
+    // ml-100k's u.data is not grouped by user: a repeat far apart is found too.
+    const scattered = folder('dup-100k', {
+      'u.item': '1|A (2000)|01-Jan-2000||x|0\n2|B (2000)|01-Jan-2000||x|0\n',
+      'u.data': '1\t1\t3\t10\n2\t1\t4\t11\n1\t2\t4\t12\n1\t1\t5\t13\n',
+    });
+    const legacy = await loadMovieLens(scattered, { withSplits: false });
+    expect(Array.from(legacy.ratings.ratings)).toEqual([4, 4, 5]);
+    expect(legacy.warnings).toEqual([
+      expect.stringContaining('u.data: 1 repeated (user, movie) ratings dropped'),
+    ]);
+  });
+
+  it('refuses non-integer ids with file:line', async () => {
+    const item = '1|A (2000)|01-Jan-2000||x|0\n';
+    const cases: [string, Record<string, string>, string][] = [
+      [
+        'u-item',
+        { 'u.item': `${item}x|B (2000)|01-Jan-2000||x|0\n`, 'u.data': '1\t1\t3\t1\n' },
+        'u.item:2: movie id "x" is not an integer',
+      ],
+      [
+        'u-user',
+        { 'u.item': item, 'u.user': '1|24|M|x|1\nbad|1|F|x|1\n', 'u.data': '1\t1\t3\t1\n' },
+        'u.user:2: user id "bad" is not an integer',
+      ],
+      [
+        'u-genre',
+        { 'u.item': item, 'u.genre': 'unknown|0\nAction|one\n', 'u.data': '1\t1\t3\t1\n' },
+        'u.genre:2: genre number "one" is not an integer',
+      ],
+      [
+        'movies-dat',
+        { 'movies.dat': '1::A (2000)::Drama\n2.5::B (2000)::Drama\n', 'ratings.dat': '1::1::3::1\n' },
+        'movies.dat:2: movie id "2.5" is not an integer',
+      ],
+      [
+        'movies-csv',
+        {
+          'movies.csv': 'movieId,title,genres\n1.5,A (2000),Drama\n',
+          'ratings.csv': 'userId,movieId,rating,timestamp\n1,1,3,1\n',
+        },
+        'movies.csv:2: movieId "1.5" is not an integer',
+      ],
+      [
+        'ratings-csv',
+        {
+          'movies.csv': 'movieId,title,genres\n1,A (2000),Drama\n',
+          'ratings.csv': 'userId,movieId,rating,timestamp\n1,1,3,1\n1.5,1,3,1\n',
+        },
+        'ratings.csv:3: user and movie ids must be integers, got user "1.5", movie "1"',
+      ],
+    ];
+    for (const [name, files, message] of cases) {
+      const dir = folder(`bad-id-${name}`, files);
+      await expect(loadMovieLens(dir)).rejects.toThrow(`${dir}/${message}`);
+    }
+  });
+});
+
 describe.skipIf(!existsSync(shared))('loadMovieLens on the shared datasets', () => {
   it('loads ml-latest-small with the published counts, quickly', async () => {
     await loadMovieLens(join(shared, 'ml-latest-small')); // warm up the JIT

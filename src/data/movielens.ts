@@ -138,8 +138,8 @@ async function readCatalogCsv(path: string, catalog: CatalogBuilder): Promise<vo
     path,
     (record) => {
       const id = record.number(idColumn);
-      if (Number.isNaN(id))
-        throw new Error(`${record.where()}: movieId "${record.text(idColumn)}" is not a number`);
+      if (!Number.isInteger(id))
+        throw new Error(`${record.where()}: movieId "${record.text(idColumn)}" is not an integer`);
       catalog.addMovie(id, record.text(titleColumn), splitGenres(record.text(genresColumn)));
       return undefined;
     },

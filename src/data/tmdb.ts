@@ -122,8 +122,17 @@ export async function joinTmdb(
 export async function readTmdbMovies(path: string): Promise<Map<number, TmdbMovie>> {
   const out = new Map<number, TmdbMovie>();
   const col: Record<string, number> = {};
-  const names = ['id', 'title', 'original_title', 'overview', 'tagline', 'genres', 'keywords'];
-  const numbers = ['vote_average', 'vote_count', 'popularity', 'runtime', 'release_date'];
+  const names = [
+    'id',
+    'title',
+    'original_title',
+    'overview',
+    'tagline',
+    'genres',
+    'keywords',
+    'release_date',
+  ];
+  const numbers = ['vote_average', 'vote_count', 'popularity', 'runtime'];
   await readDelimited(
     path,
     (r) => {

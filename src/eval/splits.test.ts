@@ -177,6 +177,10 @@ describe('splitFolds', () => {
       );
     }
     expect(() => splitFolds(ds, 'strong', { holdoutFraction: 1 })).toThrow('holdoutFraction');
+    // Protocols that ignore testFraction do not check it either.
+    for (const protocol of ['kfold', 'leave-last'] as const) {
+      expect(splitFolds(ds, protocol, { testFraction: 5 })).toEqual(splitFolds(ds, protocol));
+    }
     expect(() => splitFolds(ds, 'kfold', { folds: 1 })).toThrow('folds must be an integer in 2..');
     expect(() => splitFolds(ds, 'leave-last', { n: 0 })).toThrow('n must be a positive integer, got 0');
     expect(() => splitFolds(ds, 'random', { seed: 1.5 })).toThrow('seed must be an integer, got 1.5');

@@ -68,6 +68,8 @@ const DEFAULT_TEST_FRACTION: Record<Protocol, number> = {
   strong: 0.1,
 };
 
+const IGNORE_TEST_FRACTION: readonly Protocol[] = ['kfold', 'u-folds', 'leave-last'];
+
 /**
  * Split `dataset.ratings` by `protocol` into one or more folds. Reproducible: the same dataset,
  * protocol and options always give the same folds.
@@ -91,7 +93,10 @@ export function splitFolds(dataset: Dataset, protocol: Protocol, options: SplitO
   }
   const seed = options.seed ?? 42;
   if (!Number.isInteger(seed)) throw new Error(`splitFolds: seed must be an integer, got ${seed}`);
-  const testFraction = checkFraction('testFraction', options.testFraction ?? DEFAULT_TEST_FRACTION[protocol]);
+  // kfold, u-folds and leave-last ignore testFraction, so only the protocols that use it check it.
+  const testFraction = IGNORE_TEST_FRACTION.includes(protocol)
+    ? DEFAULT_TEST_FRACTION[protocol]
+    : checkFraction('testFraction', options.testFraction ?? DEFAULT_TEST_FRACTION[protocol]);
   const data = dataset.ratings;
   const folds = split(dataset, protocol, data, seed, testFraction, options);
   for (const fold of folds) {
