@@ -97,7 +97,7 @@ export class ConstantModel extends Recommender {
     this.train = train;
     return this;
   }
-  predict(user: UserRef, _item: number): Estimate {
+  protected estimate(user: UserRef, _item: number): Estimate {
     if (this.params.failEven && typeof user === 'number' && user % 2 === 0)
       return { ok: false, reason: 'even' };
     return { ok: true, value: this.params.value as number };
@@ -106,7 +106,7 @@ export class ConstantModel extends Recommender {
     out.fill(this.params.value as number);
     return true;
   }
-  foldIn(ratings: NewUserRatings): FoldedUser {
+  protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
     return { seen: ratings.items, state: {} };
   }
   state(): ModelState {
@@ -134,19 +134,20 @@ export class OracleModel extends Recommender {
   async fit(train: Interactions): Promise<this> {
     const data = oracleTruth.data;
     if (data === undefined) throw new Error('test-oracle: set oracleTruth.data first');
-    this.truth = new Map();
+    const truth = new Map<number, Map<number, number>>();
     for (let k = 0; k < data.size; k++) {
-      const row = this.truth.get(data.users[k]) ?? new Map<number, number>();
+      const row = truth.get(data.users[k]) ?? new Map<number, number>();
       row.set(data.items[k], data.ratings[k]);
-      this.truth.set(data.users[k], row);
+      truth.set(data.users[k], row);
     }
+    this.truth = truth;
     this.train = train;
     return this;
   }
   private userOf(user: UserRef): number {
     return typeof user === 'number' ? user : (user.state.user as number);
   }
-  predict(user: UserRef, item: number): Estimate {
+  protected estimate(user: UserRef, item: number): Estimate {
     const rating = this.truth.get(this.userOf(user))?.get(item);
     return rating === undefined ? { ok: false, reason: 'not rated' } : { ok: true, value: rating };
   }
@@ -155,7 +156,7 @@ export class OracleModel extends Recommender {
     for (const [item, rating] of this.truth.get(this.userOf(user)) ?? []) out[item] = 10 + rating;
     return true;
   }
-  foldIn(ratings: NewUserRatings): FoldedUser {
+  protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
     oracleTruth.foldIns++;
     const matches = [...this.truth].filter(([, row]) => ratings.items.every((i) => row.has(i)));
     if (matches.length !== 1)

@@ -5,6 +5,7 @@ import { spdSolve } from '../math/cholesky.js';
 import { Rng } from '../math/random.js';
 import { Als } from './als.js';
 import { balancedRanges, cgSolveRows, GRAM_CHUNK, gramSingle } from './als-kernel.js';
+import { Bpr } from './bpr.js';
 
 describeRecommender('als', () => new Als(), { rating: false, itemSimilarity: true });
 
@@ -112,6 +113,24 @@ describe('Als', () => {
     // Ratings run 1–5, so nobody has a usable event.
     expect(model.predict(0, 0).ok).toBe(false);
     expect(model.recommend([0, 1])[0].ids.length).toBe(0);
+  });
+
+  it('refuses to report a diverged fit: ModelFitError naming regularization and alpha', async () => {
+    const model = new Als({ factors: 4, iterations: 2, alpha: 1e300 });
+    const failure = model.fit(randomEvents(50, 20, 3));
+    await expect(failure).rejects.toMatchObject({ name: 'ModelFitError' });
+    await expect(failure).rejects.toThrow(/^als: training diverged .*regularization=50, alpha=1e\+300/);
+    expect(model.fitted).toBe(false);
+  });
+
+  it("refuses a user folded in by BPR instead of reading BPR's vector as its own", async () => {
+    const train = randomEvents(60, 30, 1);
+    const als = await new Als({ factors: 8, iterations: 3 }).fit(train);
+    const bpr = await new Bpr({ factors: 8, iterations: 3 }).fit(train);
+    const folded = bpr.foldIn({ items: Int32Array.from([2, 5]), ratings: Float32Array.from([5, 4]) });
+    const estimate = als.predict(folded, 7);
+    expect(estimate).toEqual({ ok: false, reason: expect.stringMatching(/folded in by model 'bpr'/) });
+    expect(() => als.recommend([folded])).toThrow(/als\.recommend: .*'bpr'/);
   });
 
   it('splits rows into contiguous ranges that cover every row once', () => {

@@ -1,22 +1,13 @@
 import type { Csr, Interactions } from '../data/interactions.js';
 import { spdSolve } from '../math/cholesky.js';
 import { Rng } from '../math/random.js';
-import { ScorerCache } from '../math/scoring.js';
 import { threadCount } from '../util/workers.js';
 import { gramSingle } from './als-kernel.js';
 import { type HalfStepSolver, ParallelSolver, SerialSolver } from './als-solvers.js';
-import { checkAborted, Recommender } from './base.js';
-import { cosineInto, rowNorms } from './factors.js';
+import { checkAborted, requireFinite } from './base.js';
+import { eventsAtLeast, FactorRanker } from './factors.js';
 import type { ModelEntry } from './registry.js';
-import type {
-  Estimate,
-  FitOptions,
-  FoldedUser,
-  ModelState,
-  NewUserRatings,
-  ParamSchema,
-  UserRef,
-} from './types.js';
+import type { FitOptions, FoldedUser, ModelState, NewUserRatings, ParamSchema } from './types.js';
 
 const schema = {
   factors: { type: 'int', default: 64, min: 1, max: 1024, description: 'latent dimensions' },
@@ -71,16 +62,11 @@ const PARALLEL_MIN_NNZ = 200_000;
  * (see als-kernel.ts), in parallel over worker threads on shared memory when data is large.
  * Scores are x_u·y_i: a ranking, not a rating.
  */
-export class Als extends Recommender<AlsParams> {
+export class Als extends FactorRanker<AlsParams> {
   readonly name = 'als';
-  userFactors: Float32Array = new Float32Array(0);
-  itemFactors: Float32Array = new Float32Array(0);
   /** Seconds the last fit took (0 after restore). */
   fitSeconds = 0;
   private itemGramCache?: Float64Array;
-  private itemNormCache?: Float32Array;
-  private userActiveCache?: Uint8Array;
-  private readonly scorers = new ScorerCache();
 
   constructor(params: Partial<AlsParams> = {}) {
     super(schema, 'als', params);
@@ -115,11 +101,15 @@ export class Als extends Recommender<AlsParams> {
     } finally {
       await solver.close();
     }
+    checkAborted(options.signal, 'als');
+    const { alpha, regularization } = this.params;
+    requireFinite(
+      'als',
+      { userFactors: x, itemFactors: y },
+      `raise regularization or lower alpha (now regularization=${regularization}, alpha=${alpha})`,
+    );
     // Plain (unshared) copies: the artifact layer and callers need ordinary buffers.
-    this.userFactors = x.slice();
-    this.itemFactors = y.slice();
-    this.train = train;
-    this.clearCaches();
+    this.commitFactors(x.slice(), y.slice(), train);
     this.fitSeconds = (performance.now() - started) / 1000;
     return this;
   }
@@ -131,79 +121,17 @@ export class Als extends Recommender<AlsParams> {
   }
 
   private confidenceMatrix(csr: Csr): Csr {
-    const { minRating } = this.params;
-    const nRows = csr.indptr.length - 1;
-    const indptr = new Int32Array(nRows + 1);
-    let kept = 0;
-    for (let r = 0; r < nRows; r++) {
-      for (let p = csr.indptr[r]; p < csr.indptr[r + 1]; p++) if (csr.values[p] >= minRating) kept++;
-      indptr[r + 1] = kept;
-    }
-    const indices = new Int32Array(kept);
-    const values = new Float32Array(kept);
-    let q = 0;
-    for (let p = 0; p < csr.indices.length; p++) {
-      if (csr.values[p] < minRating) continue;
-      indices[q] = csr.indices[p];
-      values[q++] = this.confidence(csr.values[p]);
-    }
-    return { indptr, indices, values };
-  }
-
-  private userActive(): Uint8Array {
-    if (this.userActiveCache === undefined) {
-      const csr = this.requireTrain().byUser();
-      const active = new Uint8Array(this.nUsers);
-      for (let u = 0; u < this.nUsers; u++) {
-        for (let p = csr.indptr[u]; p < csr.indptr[u + 1]; p++) {
-          if (csr.values[p] >= this.params.minRating) {
-            active[u] = 1;
-            break;
-          }
-        }
-      }
-      this.userActiveCache = active;
-    }
-    return this.userActiveCache;
-  }
-
-  /** The user's factor row, or undefined when the model knows nothing about them. */
-  private userVector(user: UserRef): Float32Array | undefined {
-    const f = this.params.factors;
-    if (typeof user !== 'number')
-      return user.state.active === 1 ? (user.state.vector as Float32Array) : undefined;
-    if (!Number.isInteger(user) || user < 0 || user >= this.nUsers || this.userActive()[user] === 0)
-      return undefined;
-    return this.userFactors.subarray(user * f, (user + 1) * f);
-  }
-
-  predict(user: UserRef, item: number): Estimate {
-    this.requireTrain();
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems)
-      return { ok: false, reason: `unknown item ${item}` };
-    const v = this.userVector(user);
-    if (v === undefined) return { ok: false, reason: `no training events for user ${String(user)}` };
-    const f = this.params.factors;
-    const y = this.itemFactors;
-    let s = 0;
-    for (let a = 0; a < f; a++) s += v[a] * y[item * f + a];
-    return { ok: true, value: s };
-  }
-
-  protected scoreInto(user: UserRef, out: Float32Array): boolean {
-    const v = this.userVector(user);
-    if (v === undefined) return false;
-    this.scorers.get(this.itemFactors, this.params.factors).scoreInto(v, out);
-    return true;
+    const kept = eventsAtLeast(csr, this.params.minRating);
+    for (let p = 0; p < kept.values.length; p++) kept.values[p] = this.confidence(kept.values[p]);
+    return kept;
   }
 
   /**
    * Exact least-squares vector for a new user with item factors fixed:
    * (YᵀY + λI + Σ (c − 1)·y_i·y_iᵀ) x = Σ c·y_i, by Cholesky (no CG: one row, solved once).
    */
-  foldIn(ratings: NewUserRatings): FoldedUser {
+  protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
     const f = this.params.factors;
-    this.requireTrain();
     const a = this.itemGram().slice();
     const b = new Float64Array(f);
     const y = this.itemFactors;
@@ -211,7 +139,7 @@ export class Als extends Recommender<AlsParams> {
     for (let k = 0; k < ratings.items.length; k++) {
       const item = ratings.items[k];
       const r = ratings.ratings[k];
-      if (item < 0 || item >= this.nItems || !(r >= this.params.minRating)) continue;
+      if (!(r >= this.params.minRating)) continue;
       const c = this.confidence(r);
       const off = item * f;
       for (let p = 0; p < f; p++) {
@@ -236,13 +164,6 @@ export class Als extends Recommender<AlsParams> {
     return this.itemGramCache;
   }
 
-  /** Cosine of item factors; NaN for items whose factors are zero (no training events). */
-  protected override itemSimilarityInto(item: number, out: Float32Array): boolean {
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) return false;
-    this.itemNormCache ??= rowNorms(this.itemFactors, this.nItems, this.params.factors);
-    return cosineInto(this.itemFactors, this.itemNormCache, this.params.factors, item, out);
-  }
-
   state(): ModelState {
     return {
       params: { ...this.params },
@@ -252,18 +173,16 @@ export class Als extends Recommender<AlsParams> {
   }
 
   restore(state: ModelState, train: Interactions): void {
-    this.userFactors = state.arrays.userFactors as Float32Array;
-    this.itemFactors = state.arrays.itemFactors as Float32Array;
+    this.commitFactors(
+      state.arrays.userFactors as Float32Array,
+      state.arrays.itemFactors as Float32Array,
+      train,
+    );
     this.fitSeconds = (state.meta.fitSeconds as number) ?? 0;
-    this.train = train;
-    this.clearCaches();
   }
 
-  private clearCaches(): void {
+  protected override clearCaches(): void {
     this.itemGramCache = undefined;
-    this.itemNormCache = undefined;
-    this.userActiveCache = undefined;
-    this.scorers.clear();
   }
 }
 

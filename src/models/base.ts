@@ -19,6 +19,28 @@ export class NotFittedError extends Error {
   }
 }
 
+/** A fit that produced unusable state (e.g. diverging SGD); the model keeps its previous fit. */
+export class ModelFitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelFitError';
+  }
+}
+
+/**
+ * Throws a ModelFitError when any learned array holds NaN or ±Infinity; `hint` says which
+ * parameters to change. Call after training, before the model takes the new state.
+ */
+export function requireFinite(model: string, arrays: Record<string, ArrayLike<number>>, hint: string): void {
+  for (const [name, values] of Object.entries(arrays)) {
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (Number.isFinite(v)) continue;
+      throw new ModelFitError(`${model}: training diverged (${v} in ${name}); ${hint}`);
+    }
+  }
+}
+
 /** Resolve `params` against `schema`: defaults filled, unknown names and bad values rejected. */
 export function resolveParams<P extends Record<string, unknown>>(
   model: string,
@@ -88,20 +110,77 @@ export abstract class Recommender<P extends Record<string, unknown> = Record<str
     return this.requireTrain().nUsers;
   }
 
-  /** Learn from `train`. Returns this. */
+  /**
+   * Learn from `train`. Returns this. A fit that throws (aborted, diverged, unsolvable) leaves
+   * the model exactly as it was: previous fit intact, or unfitted if it never was. Models build
+   * their new state in locals and assign it only once nothing can fail any more.
+   */
   abstract fit(train: Interactions, options?: FitOptions): Promise<this>;
 
-  /** Estimated rating (or implicit score) of `item` for `user`. */
-  abstract predict(user: UserRef, item: number): Estimate;
+  /**
+   * Estimated rating (or implicit score) of `item` for `user`. Unknown users and items, users
+   * folded in by another model, and non-finite estimates are answered "cannot score".
+   */
+  predict(user: UserRef, item: number): Estimate {
+    const train = this.requireTrain();
+    const problem = this.userProblem(user, train);
+    if (problem !== undefined) return { ok: false, reason: problem };
+    if (!Number.isInteger(item) || item < 0 || item >= train.nItems)
+      return { ok: false, reason: `${this.name}: unknown item ${item}` };
+    const estimate = this.estimate(user, item);
+    if (estimate.ok && !Number.isFinite(estimate.value)) {
+      return {
+        ok: false,
+        reason: `${this.name}: the estimate for user ${describeUser(user)}, item ${item} is not finite (${estimate.value})`,
+      };
+    }
+    return estimate;
+  }
 
   /**
-   * Score every item for `user` into `out` (length nItems). Higher is better; NaN means the item
-   * cannot be scored. Returns false when the user cannot be scored at all.
+   * The estimate behind `predict`, for a user already checked to be a trained user's index in
+   * range or a user this model folded in, and an item index in range.
+   */
+  protected abstract estimate(user: UserRef, item: number): Estimate;
+
+  /**
+   * Score every item for `user` into `out` (length nItems), `user` checked as for `estimate`.
+   * Higher is better; NaN means the item cannot be scored. Returns false when the user cannot be
+   * scored at all.
    */
   protected abstract scoreInto(user: UserRef, out: Float32Array): boolean;
 
-  /** State for a user unseen in training, from the items they rated. */
-  abstract foldIn(ratings: NewUserRatings): FoldedUser;
+  /**
+   * State for a user unseen in training, from the items they rated. Throws when `items` and
+   * `ratings` differ in length, an item index is outside the catalog, or a rating is not finite.
+   */
+  foldIn(ratings: NewUserRatings): FoldedUser {
+    const train = this.requireTrain();
+    const { items, ratings: values } = ratings;
+    if (items.length !== values.length) {
+      throw new Error(
+        `${this.name}.foldIn: items and ratings differ in length (${items.length} items, ${values.length} ratings)`,
+      );
+    }
+    for (let k = 0; k < items.length; k++) {
+      const item = items[k];
+      if (!Number.isInteger(item) || item < 0 || item >= train.nItems) {
+        throw new Error(
+          `${this.name}.foldIn: item index ${item} (position ${k}) is outside 0..${train.nItems - 1}`,
+        );
+      }
+      if (!Number.isFinite(values[k])) {
+        throw new Error(
+          `${this.name}.foldIn: rating ${values[k]} of item ${item} (position ${k}) is not finite`,
+        );
+      }
+    }
+    const { seen, state } = this.foldInImpl(ratings);
+    return { model: this.name, seen, state };
+  }
+
+  /** The fold-in itself, on input `foldIn` validated; the base class stamps the model's name. */
+  protected abstract foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'>;
 
   /** The model's learned state, for the artifact. */
   abstract state(): ModelState;
@@ -142,13 +221,10 @@ export abstract class Recommender<P extends Record<string, unknown> = Record<str
     const skip = new Uint8Array(nItems);
     const csr = train.byUser();
     const results: Ranked[] = [];
+    for (let k = 0; k < list.length; k++) this.requireOwnFolded(list[k], 'recommend');
     for (let k = 0; k < list.length; k++) {
       const user = list[k];
-      if (typeof user === 'number' && (user < 0 || user >= train.nUsers)) {
-        results.push({ ids: new Int32Array(0), scores: new Float32Array(0) });
-        continue;
-      }
-      if (!this.scoreInto(user, scores)) {
+      if (this.userProblem(user, train) !== undefined || !this.scoreInto(user, scores)) {
         results.push({ ids: new Int32Array(0), scores: new Float32Array(0) });
         continue;
       }
@@ -172,16 +248,54 @@ export abstract class Recommender<P extends Record<string, unknown> = Record<str
     return results;
   }
 
-  /** Score all items for one user (NaN where unscorable); null when the user cannot be scored. */
+  /**
+   * Score all items for one user (NaN where unscorable); null when the user cannot be scored.
+   * Throws for a user folded in by another model.
+   */
   scoreAll(user: UserRef): Float32Array | null {
-    const out = new Float32Array(this.nItems);
+    const train = this.requireTrain();
+    this.requireOwnFolded(user, 'scoreAll');
+    if (this.userProblem(user, train) !== undefined) return null;
+    const out = new Float32Array(train.nItems);
     return this.scoreInto(user, out) ? out : null;
+  }
+
+  /** Why `user` cannot be scored at all (unknown index, not a folded user, another model's), or undefined. */
+  private userProblem(user: UserRef, train: Interactions): string | undefined {
+    if (typeof user === 'number') {
+      return Number.isInteger(user) && user >= 0 && user < train.nUsers
+        ? undefined
+        : `${this.name}: unknown user ${user}`;
+    }
+    if (
+      typeof user !== 'object' ||
+      user === null ||
+      typeof user.model !== 'string' ||
+      user.seen === undefined
+    )
+      return `${this.name}: not a user index or a folded-in user: ${String(user)}`;
+    if (user.model !== this.name)
+      return `${this.name}: the user was folded in by model '${user.model}', not by '${this.name}'`;
+    return undefined;
+  }
+
+  /** Folded users carry another model's state: scoring them as ours would be silently wrong. */
+  private requireOwnFolded(user: UserRef, method: string): void {
+    if (typeof user !== 'object' || user === null || user.model === this.name) return;
+    const maker = typeof user.model === 'string' ? `model '${user.model}'` : 'an unnamed model';
+    throw new Error(
+      `${this.name}.${method}: the user was folded in by ${maker}; fold them in with '${this.name}' instead`,
+    );
   }
 
   protected requireTrain(): Interactions {
     if (this.train === undefined) throw new NotFittedError(this.name);
     return this.train;
   }
+}
+
+function describeUser(user: UserRef): string {
+  return typeof user === 'number' ? String(user) : `(folded in, ${user.seen.length} items)`;
 }
 
 function isArrayLike(x: unknown): x is ArrayLike<UserRef> {

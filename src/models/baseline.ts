@@ -46,6 +46,7 @@ export class Baseline extends Recommender<BaselineParams> {
 
   async fit(train: Interactions, options: FitOptions = {}): Promise<this> {
     const biases = fitBiases(train, this.params, options);
+    checkAborted(options.signal, 'baseline');
     this.mu = biases.mu;
     this.userBias = biases.userBias;
     this.itemBias = biases.itemBias;
@@ -53,28 +54,30 @@ export class Baseline extends Recommender<BaselineParams> {
     return this;
   }
 
-  predict(user: UserRef, item: number): Estimate {
-    const train = this.requireTrain();
-    if (item < 0 || item >= train.nItems) return { ok: false, reason: `unknown item ${item}` };
-    const bu = typeof user === 'number' ? this.userBias[user] : (user.state.bias as number);
-    if (bu === undefined) return { ok: false, reason: `unknown user ${user}` };
-    return { ok: true, value: this.mu + bu + this.itemBias[item] };
+  protected estimate(user: UserRef, item: number): Estimate {
+    return { ok: true, value: this.mu + this.biasOf(user) + this.itemBias[item] };
   }
 
   protected scoreInto(user: UserRef, out: Float32Array): boolean {
-    const bu = typeof user === 'number' ? this.userBias[user] : (user.state.bias as number);
-    if (bu === undefined) return false;
+    const bu = this.biasOf(user);
     for (let i = 0; i < out.length; i++) out[i] = this.mu + bu + this.itemBias[i];
     return true;
   }
 
-  foldIn(ratings: NewUserRatings): FoldedUser {
+  private biasOf(user: UserRef): number {
+    return typeof user === 'number' ? this.userBias[user] : (user.state.bias as number);
+  }
+
+  /** b_u from the fitted item biases, shrunk as in `fitBiases` (0 for no ratings). */
+  protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
     let sum = 0;
     for (let k = 0; k < ratings.items.length; k++) {
       sum += ratings.ratings[k] - this.mu - this.itemBias[ratings.items[k]];
     }
-    const bias = sum / (this.params.regUser + ratings.items.length);
-    return { seen: ratings.items, state: { bias } };
+    return {
+      seen: ratings.items,
+      state: { bias: shrunkMean(sum, ratings.items.length, this.params.regUser) },
+    };
   }
 
   state(): ModelState {
@@ -117,18 +120,23 @@ export function fitBiases(
       const start = byItem.indptr[i];
       const end = byItem.indptr[i + 1];
       for (let p = start; p < end; p++) sum += byItem.values[p] - mu - userBias[byItem.indices[p]];
-      itemBias[i] = sum / (params.regItem + end - start);
+      itemBias[i] = shrunkMean(sum, end - start, params.regItem);
     }
     for (let u = 0; u < train.nUsers; u++) {
       let sum = 0;
       const start = byUser.indptr[u];
       const end = byUser.indptr[u + 1];
       for (let p = start; p < end; p++) sum += byUser.values[p] - mu - itemBias[byUser.indices[p]];
-      userBias[u] = sum / (params.regUser + end - start);
+      userBias[u] = shrunkMean(sum, end - start, params.regUser);
     }
     options.onProgress?.(epoch + 1, params.epochs, 'baseline');
   }
   return { mu, userBias, itemBias };
+}
+
+/** sum / (reg + count): a residual mean shrunk toward 0; exactly 0 with no ratings, even at reg 0. */
+export function shrunkMean(sum: number, count: number, reg: number): number {
+  return count === 0 ? 0 : sum / (reg + count);
 }
 
 export const baselineEntry: ModelEntry = {

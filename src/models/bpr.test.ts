@@ -75,6 +75,14 @@ describe('Bpr', () => {
     expect(auc / users).toBeGreaterThan(0.9);
   });
 
+  it('refuses to report a diverged fit: ModelFitError naming the learning rate', async () => {
+    const model = new Bpr({ factors: 8, iterations: 5, learningRate: 1e30 });
+    const failure = model.fit(planted(3).train);
+    await expect(failure).rejects.toMatchObject({ name: 'ModelFitError' });
+    await expect(failure).rejects.toThrow(/^bpr: training diverged .*learningRate=1e\+30/);
+    expect(model.fitted).toBe(false);
+  });
+
   it('is reproducible for a seed and differs across seeds', async () => {
     const { train } = planted(3);
     const a = await new Bpr({ factors: 8, iterations: 5, seed: 1 }).fit(train);

@@ -1,18 +1,9 @@
 import type { Interactions } from '../data/interactions.js';
 import { Rng } from '../math/random.js';
-import { ScorerCache } from '../math/scoring.js';
-import { checkAborted, Recommender } from './base.js';
-import { cosineInto, rowNorms } from './factors.js';
+import { checkAborted, requireFinite } from './base.js';
+import { eventsAtLeast, FactorRanker } from './factors.js';
 import type { ModelEntry } from './registry.js';
-import type {
-  Estimate,
-  FitOptions,
-  FoldedUser,
-  ModelState,
-  NewUserRatings,
-  ParamSchema,
-  UserRef,
-} from './types.js';
+import type { FitOptions, FoldedUser, ModelState, NewUserRatings, ParamSchema } from './types.js';
 
 const schema = {
   factors: { type: 'int', default: 64, min: 1, max: 1024, description: 'latent dimensions' },
@@ -66,16 +57,9 @@ const NEGATIVE_TRIES = 16;
  * events) and an item they did not (uniform over the catalog, verified against their row).
  * Scores are a ranking, not a rating.
  */
-export class Bpr extends Recommender<BprParams> {
+export class Bpr extends FactorRanker<BprParams> {
   readonly name = 'bpr';
-  userFactors: Float32Array = new Float32Array(0);
-  itemFactors: Float32Array = new Float32Array(0);
   itemBias: Float32Array = new Float32Array(0);
-  private itemNormCache?: Float32Array;
-  private readonly scorers = new ScorerCache();
-  /** Positive events per user (CSR over the kept events). */
-  private posIndptr: Int32Array = new Int32Array(1);
-  private posIndices: Int32Array = new Int32Array(0);
 
   constructor(params: Partial<BprParams> = {}) {
     super(schema, 'bpr', params);
@@ -84,9 +68,8 @@ export class Bpr extends Recommender<BprParams> {
   async fit(train: Interactions, options: FitOptions = {}): Promise<this> {
     checkAborted(options.signal, 'bpr');
     const { factors: f, iterations, learningRate: lr, regularization: reg, seed } = this.params;
-    this.positives(train);
-    const indptr = this.posIndptr;
-    const indices = this.posIndices;
+    // Rows stay ascending, as the negative check needs.
+    const { indptr, indices } = eventsAtLeast(train.byUser(), this.params.minRating);
     const nnz = indices.length;
     const nItems = train.nItems;
     // Owner of each event, so drawing an event uniformly gives (u, i) in O(1).
@@ -137,57 +120,19 @@ export class Bpr extends Recommender<BprParams> {
       options.onProgress?.(epoch + 1, iterations, 'bpr');
       await new Promise((resolve) => setImmediate(resolve));
     }
-    this.userFactors = w;
-    this.itemFactors = h;
+    checkAborted(options.signal, 'bpr');
+    requireFinite(
+      'bpr',
+      { userFactors: w, itemFactors: h, itemBias: bias },
+      `lower learningRate or raise regularization (now learningRate=${lr}, regularization=${reg})`,
+    );
     this.itemBias = bias;
-    this.itemNormCache = undefined;
-    this.scorers.clear();
-    this.train = train;
+    this.commitFactors(w, h, train);
     return this;
   }
 
-  /** CSR of the events at or above `minRating`; rows stay ascending, as the negative check needs. */
-  private positives(train: Interactions): void {
-    const csr = train.byUser();
-    const indptr = new Int32Array(train.nUsers + 1);
-    const kept: number[] = [];
-    for (let u = 0; u < train.nUsers; u++) {
-      for (let p = csr.indptr[u]; p < csr.indptr[u + 1]; p++) {
-        if (csr.values[p] >= this.params.minRating) kept.push(csr.indices[p]);
-      }
-      indptr[u + 1] = kept.length;
-    }
-    this.posIndptr = indptr;
-    this.posIndices = Int32Array.from(kept);
-  }
-
-  private userVector(user: UserRef): Float32Array | undefined {
-    const f = this.params.factors;
-    if (typeof user !== 'number')
-      return user.state.active === 1 ? (user.state.vector as Float32Array) : undefined;
-    if (!Number.isInteger(user) || user < 0 || user >= this.nUsers) return undefined;
-    if (this.posIndptr[user + 1] === this.posIndptr[user]) return undefined;
-    return this.userFactors.subarray(user * f, (user + 1) * f);
-  }
-
-  predict(user: UserRef, item: number): Estimate {
-    this.requireTrain();
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems)
-      return { ok: false, reason: `unknown item ${item}` };
-    const v = this.userVector(user);
-    if (v === undefined) return { ok: false, reason: `no training events for user ${String(user)}` };
-    const f = this.params.factors;
-    let s = this.itemBias[item];
-    for (let a = 0; a < f; a++) s += v[a] * this.itemFactors[item * f + a];
-    return { ok: true, value: s };
-  }
-
-  protected scoreInto(user: UserRef, out: Float32Array): boolean {
-    const v = this.userVector(user);
-    if (v === undefined) return false;
-    const scorer = this.scorers.get(this.itemFactors, this.params.factors);
-    scorer.scoreInto(v, out, { base: 0, itemBias: this.itemBias });
-    return true;
+  protected override itemBiasTerm(): Float32Array {
+    return this.itemBias;
   }
 
   /**
@@ -195,14 +140,12 @@ export class Bpr extends Recommender<BprParams> {
    * cancel in x_ui − x_uj, so only w_u moves). Seeded from `seed`, so the same input folds in
    * to the same vector.
    */
-  foldIn(ratings: NewUserRatings): FoldedUser {
-    this.requireTrain();
+  protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
     const { factors: f, learningRate: lr, regularization: reg, foldInEpochs, minRating, seed } = this.params;
     const nItems = this.nItems;
     const kept: number[] = [];
     for (let k = 0; k < ratings.items.length; k++) {
-      const item = ratings.items[k];
-      if (item >= 0 && item < nItems && ratings.ratings[k] >= minRating) kept.push(item);
+      if (ratings.ratings[k] >= minRating) kept.push(ratings.items[k]);
     }
     const pos = Int32Array.from(new Set(kept)).sort();
     const v = new Float32Array(f);
@@ -223,12 +166,6 @@ export class Bpr extends Recommender<BprParams> {
     return { seen: ratings.items, state: { vector: v, active: 1 } };
   }
 
-  protected override itemSimilarityInto(item: number, out: Float32Array): boolean {
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) return false;
-    this.itemNormCache ??= rowNorms(this.itemFactors, this.nItems, this.params.factors);
-    return cosineInto(this.itemFactors, this.itemNormCache, this.params.factors, item, out);
-  }
-
   state(): ModelState {
     return {
       params: { ...this.params },
@@ -238,13 +175,12 @@ export class Bpr extends Recommender<BprParams> {
   }
 
   restore(state: ModelState, train: Interactions): void {
-    this.userFactors = state.arrays.userFactors as Float32Array;
-    this.itemFactors = state.arrays.itemFactors as Float32Array;
     this.itemBias = state.arrays.itemBias as Float32Array;
-    this.itemNormCache = undefined;
-    this.scorers.clear();
-    this.positives(train);
-    this.train = train;
+    this.commitFactors(
+      state.arrays.userFactors as Float32Array,
+      state.arrays.itemFactors as Float32Array,
+      train,
+    );
   }
 }
 

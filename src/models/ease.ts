@@ -62,17 +62,18 @@ export class Ease extends Recommender<EaseParams> {
     checkAborted(options.signal, 'ease');
     const started = performance.now();
     const counts = train.byItem().indptr;
-    const kept: number[] = [];
+    const keptList: number[] = [];
     for (let i = 0; i < train.nItems; i++)
-      if (counts[i + 1] - counts[i] >= this.params.minSupport) kept.push(i);
-    const m = kept.length;
+      if (counts[i + 1] - counts[i] >= this.params.minSupport) keptList.push(i);
+    const m = keptList.length;
     if (m > MAX_ITEMS) {
       throw new Error(
         `ease: ${m} items have ≥ ${this.params.minSupport} events; the dense inverse is limited to ${MAX_ITEMS} — raise minSupport`,
       );
     }
-    this.setKept(Int32Array.from(kept), train.nItems);
-    const gram = this.gram(train);
+    const kept = Int32Array.from(keptList);
+    const position = positionsOf(kept, train.nItems);
+    const gram = this.gram(train, kept, position);
     options.onProgress?.(1, 3, 'ease: XᵀX');
     checkAborted(options.signal, 'ease');
     for (let a = 0; a < m; a++) gram[a * m + a] += this.params.lambda;
@@ -85,16 +86,16 @@ export class Ease extends Recommender<EaseParams> {
       const row = r * m;
       for (let c = 0; c < m; c++) b[row + c] = r === c ? 0 : -p[row + c] / p[c * m + c];
     }
-    this.weights = b;
-    this.train = train;
-    this.fitSeconds = (performance.now() - started) / 1000;
     options.onProgress?.(3, 3, 'ease');
+    checkAborted(options.signal, 'ease');
+    this.commit(kept, position, b, train);
+    this.fitSeconds = (performance.now() - started) / 1000;
     return this;
   }
 
   /** XᵀX over kept items: each user's kept items taken pairwise (upper triangle, then mirrored). */
-  private gram(train: Interactions): Float64Array {
-    const m = this.kept.length;
+  private gram(train: Interactions, kept: Int32Array, position: Int32Array): Float64Array {
+    const m = kept.length;
     const g = new Float64Array(m * m);
     const csr = train.byUser();
     const rated = this.params.weighting === 'rating';
@@ -103,7 +104,7 @@ export class Ease extends Recommender<EaseParams> {
     for (let u = 0; u < train.nUsers; u++) {
       let n = 0;
       for (let q = csr.indptr[u]; q < csr.indptr[u + 1]; q++) {
-        const a = this.position[csr.indices[q]];
+        const a = position[csr.indices[q]];
         if (a < 0) continue;
         pos[n] = a;
         w[n++] = rated ? csr.values[q] : 1;
@@ -119,11 +120,13 @@ export class Ease extends Recommender<EaseParams> {
     return g;
   }
 
-  private setKept(kept: Int32Array, nItems: number): void {
+  /** Install a fit or restored state: kept items, their positions, B and the training data at once. */
+  private commit(kept: Int32Array, position: Int32Array, weights: Float32Array, train: Interactions): void {
     this.kept = kept;
-    this.position = new Int32Array(nItems).fill(-1);
-    for (let a = 0; a < kept.length; a++) this.position[kept[a]] = a;
+    this.position = position;
     this.acc = new Float64Array(kept.length);
+    this.weights = weights;
+    this.train = train;
   }
 
   /** Accumulate x_u·B into `this.acc`; false when the user has no event on a kept item. */
@@ -132,7 +135,6 @@ export class Ease extends Recommender<EaseParams> {
     this.acc.fill(0);
     let any = false;
     if (typeof user === 'number') {
-      if (!Number.isInteger(user) || user < 0 || user >= this.nUsers) return false;
       const csr = this.requireTrain().byUser();
       const rated = this.params.weighting === 'rating';
       for (let q = csr.indptr[user]; q < csr.indptr[user + 1]; q++) {
@@ -161,10 +163,7 @@ export class Ease extends Recommender<EaseParams> {
     for (let c = 0; c < m; c++) acc[c] += weight * b[row + c];
   }
 
-  predict(user: UserRef, item: number): Estimate {
-    this.requireTrain();
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems)
-      return { ok: false, reason: `unknown item ${item}` };
+  protected estimate(user: UserRef, item: number): Estimate {
     const target = this.position[item];
     if (target < 0)
       return { ok: false, reason: `item ${item} has fewer than ${this.params.minSupport} events` };
@@ -181,12 +180,10 @@ export class Ease extends Recommender<EaseParams> {
   }
 
   /** A new user is just a new row x of X: scores are x·B, nothing to solve. */
-  foldIn(ratings: NewUserRatings): FoldedUser {
-    this.requireTrain();
+  protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
     const x = new Float32Array(this.kept.length);
     for (let k = 0; k < ratings.items.length; k++) {
-      const item = ratings.items[k];
-      const a = item >= 0 && item < this.nItems ? this.position[item] : -1;
+      const a = this.position[ratings.items[k]];
       if (a >= 0) x[a] = this.params.weighting === 'rating' ? ratings.ratings[k] : 1;
     }
     return { seen: ratings.items, state: { x } };
@@ -212,11 +209,17 @@ export class Ease extends Recommender<EaseParams> {
   }
 
   restore(state: ModelState, train: Interactions): void {
-    this.setKept(state.arrays.kept as Int32Array, train.nItems);
-    this.weights = state.arrays.weights as Float32Array;
+    const kept = state.arrays.kept as Int32Array;
+    this.commit(kept, positionsOf(kept, train.nItems), state.arrays.weights as Float32Array, train);
     this.fitSeconds = (state.meta.fitSeconds as number) ?? 0;
-    this.train = train;
   }
+}
+
+/** Item index → position in `kept`, or −1. */
+function positionsOf(kept: Int32Array, nItems: number): Int32Array {
+  const position = new Int32Array(nItems).fill(-1);
+  for (let a = 0; a < kept.length; a++) position[kept[a]] = a;
+  return position;
 }
 
 export const easeEntry: ModelEntry = {

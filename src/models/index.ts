@@ -23,7 +23,7 @@ export const MODEL_ENTRIES = [
 for (const entry of MODEL_ENTRIES) registerModel(entry);
 
 export { Als, Als as ALS } from './als.js';
-export { NotFittedError, Recommender, resolveParams } from './base.js';
+export { ModelFitError, NotFittedError, Recommender, resolveParams } from './base.js';
 export { Baseline } from './baseline.js';
 export { Bpr, Bpr as BPR } from './bpr.js';
 export { Ease, Ease as EASE } from './ease.js';

@@ -155,6 +155,17 @@ describe('ItemKnn', () => {
     expect(scored).toBeGreaterThan(400);
   });
 
+  it('keeps biases finite for unrated items and users when unshrunk (no 0/0)', async () => {
+    const train = random(40, 12, 0.5, 5);
+    // Append an item and a user nobody rated / who rated nothing.
+    const wider = new Interactions(41, 13, train.users, train.items, train.ratings, train.timestamps);
+    const model = await new ItemKnn({ regUser: 0, regItem: 0, neighbours: 11 }).fit(wider);
+    expect(model.itemBias[12]).toBe(0);
+    expect(model.userBias[40]).toBe(0);
+    expect(Array.from(model.itemBias).every(Number.isFinite)).toBe(true);
+    expect(Array.from(model.userBias).every(Number.isFinite)).toBe(true);
+  });
+
   it('computes the same similarities on two worker threads as on one', async () => {
     const train = random(400, 300, 0.15, 11);
     const biases = fitBiases(train, { epochs: 3, regUser: 15, regItem: 10 });

@@ -1,6 +1,6 @@
 import type { Interactions } from '../data/interactions.js';
 import { checkAborted, Recommender } from './base.js';
-import { fitBiases } from './baseline.js';
+import { fitBiases, shrunkMean } from './baseline.js';
 import type { SIMILARITY } from './itemknn-kernel.js';
 import { itemNeighbours, similarityInputs } from './itemknn-similarity.js';
 import type { ModelEntry } from './registry.js';
@@ -96,6 +96,7 @@ export class ItemKnn extends Recommender<ItemKnnParams> {
       options,
     );
     const lists = await itemNeighbours(train, similarityInputs(train, biases, p.similarity), p, options);
+    checkAborted(options.signal, this.name);
     this.mu = biases.mu;
     this.userBias = biases.userBias;
     this.itemBias = biases.itemBias;
@@ -112,12 +113,9 @@ export class ItemKnn extends Recommender<ItemKnnParams> {
     this.stats = undefined;
   }
 
-  predict(user: UserRef, item: number): Estimate {
-    const train = this.requireTrain();
-    if (!(item >= 0 && item < train.nItems)) return { ok: false, reason: `unknown item ${item}` };
+  protected estimate(user: UserRef, item: number): Estimate {
     const bu = this.load(user);
-    if (bu === undefined) return { ok: false, reason: `unknown user ${user}` };
-    const value = this.estimate(item, bu);
+    const value = this.neighbourEstimate(item, bu);
     this.unload(user);
     if (Number.isNaN(value)) {
       const count = this.nbrIndptr[item + 1] - this.nbrIndptr[item];
@@ -134,14 +132,13 @@ export class ItemKnn extends Recommender<ItemKnnParams> {
 
   protected scoreInto(user: UserRef, out: Float32Array): boolean {
     const bu = this.load(user);
-    if (bu === undefined) return false;
-    for (let i = 0; i < out.length; i++) out[i] = this.estimate(i, bu);
+    for (let i = 0; i < out.length; i++) out[i] = this.neighbourEstimate(i, bu);
     this.unload(user);
     return true;
   }
 
   /** b_ui + the similarity-weighted mean residual of i's rated neighbours; NaN when none is rated. */
-  private estimate(i: number, bu: number): number {
+  private neighbourEstimate(i: number, bu: number): number {
     const { mu, itemBias, rated, nbrIds, nbrSims } = this;
     const base = mu + bu;
     let num = 0;
@@ -160,11 +157,10 @@ export class ItemKnn extends Recommender<ItemKnnParams> {
     return used === 0 ? NaN : base + itemBias[i] + num / den;
   }
 
-  /** Spread the user's ratings into `rated`; returns b_u, or undefined for an unknown user. */
-  private load(user: UserRef): number | undefined {
+  /** Spread the user's ratings into `rated`; returns b_u. */
+  private load(user: UserRef): number {
     const train = this.requireTrain();
     if (typeof user === 'number') {
-      if (!(user >= 0 && user < train.nUsers)) return undefined;
       const csr = train.byUser();
       for (let p = csr.indptr[user]; p < csr.indptr[user + 1]; p++)
         this.rated[csr.indices[p]] = csr.values[p];
@@ -184,20 +180,13 @@ export class ItemKnn extends Recommender<ItemKnnParams> {
     }
   }
 
-  /** Keeps the known items; b_u from the fitted item biases, shrunk as in `fitBiases`. */
-  foldIn(ratings: NewUserRatings): FoldedUser {
-    const nItems = this.requireTrain().nItems;
-    const keep: number[] = [];
-    for (let k = 0; k < ratings.items.length; k++) {
-      const i = ratings.items[k];
-      if (i >= 0 && i < nItems) keep.push(k);
-    }
-    const seen = Int32Array.from(keep, (k) => ratings.items[k]);
-    const values = Float32Array.from(keep, (k) => ratings.ratings[k]);
+  /** b_u from the fitted item biases, shrunk as in `fitBiases`. */
+  protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
+    const seen = Int32Array.from(ratings.items);
+    const values = Float32Array.from(ratings.ratings);
     let sum = 0;
     for (let k = 0; k < seen.length; k++) sum += values[k] - this.mu - this.itemBias[seen[k]];
-    const bias = seen.length > 0 ? sum / (this.params.regUser + seen.length) : 0;
-    return { seen, state: { bias, ratings: values } };
+    return { seen, state: { bias: shrunkMean(sum, seen.length, this.params.regUser), ratings: values } };
   }
 
   protected override itemSimilarityInto(item: number, out: Float32Array): boolean {

@@ -7,7 +7,7 @@ import { Interactions } from '../data/interactions.js';
 import { loadModel, saveModel } from './index.js';
 import { Popularity, quantileOfRated } from './popularity.js';
 
-describeRecommender('popularity', () => new Popularity(), { personalised: false });
+describeRecommender('popularity', () => new Popularity(), { personalised: false, scoresEveryone: true });
 
 const DAY = 86_400;
 

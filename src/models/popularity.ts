@@ -86,20 +86,16 @@ export class Popularity extends Recommender<PopularityParams> {
     checkAborted(options.signal, this.name);
     const nItems = train.nItems;
     const n = train.size;
-    this.mu = train.globalMean();
-    this.counts = train.itemCounts();
-    this.means = new Float64Array(nItems);
-    for (let k = 0; k < n; k++) this.means[train.items[k]] += train.ratings[k];
-    for (let i = 0; i < nItems; i++)
-      this.means[i] = this.counts[i] > 0 ? this.means[i] / this.counts[i] : NaN;
-    this.m =
-      this.params.minVotes > 0
-        ? this.params.minVotes
-        : quantileOfRated(this.counts, this.params.votesQuantile);
-    this.weighted = weightedRatings(this.counts, this.means, this.mu, this.m);
+    const mu = train.globalMean();
+    const counts = train.itemCounts();
+    const means = new Float64Array(nItems);
+    for (let k = 0; k < n; k++) means[train.items[k]] += train.ratings[k];
+    for (let i = 0; i < nItems; i++) means[i] = counts[i] > 0 ? means[i] / counts[i] : NaN;
+    const m =
+      this.params.minVotes > 0 ? this.params.minVotes : quantileOfRated(counts, this.params.votesQuantile);
     // Counting sort of timestamps by item, so trending() needs only state after a reload.
     const indptr = new Int32Array(nItems + 1);
-    for (let i = 0; i < nItems; i++) indptr[i + 1] = indptr[i] + this.counts[i];
+    for (let i = 0; i < nItems; i++) indptr[i + 1] = indptr[i] + counts[i];
     const next = indptr.slice(0, nItems);
     const times = new Float64Array(n);
     let latest = n > 0 ? Number.NEGATIVE_INFINITY : 0;
@@ -108,46 +104,30 @@ export class Popularity extends Recommender<PopularityParams> {
       times[next[train.items[k]]++] = t;
       if (t > latest) latest = t;
     }
+    const genres = genreLists(options.itemGenres, nItems);
+    options.onProgress?.(1, 1, this.name);
+    checkAborted(options.signal, this.name);
+    this.mu = mu;
+    this.counts = counts;
+    this.means = means;
+    this.m = m;
+    this.weighted = weightedRatings(counts, means, mu, m);
     this.itemTimesIndptr = indptr;
     this.itemTimes = times;
     this.latest = latest;
-    this.buildGenres(options.itemGenres, nItems);
-    options.onProgress?.(1, 1, this.name);
+    this.genres = genres.names;
+    this.genreIndptr = genres.indptr;
+    this.genreItems = genres.items;
     this.train = train;
     return this;
   }
 
-  private buildGenres(itemGenres: string[][] | undefined, nItems: number): void {
-    const names = new Map<string, number>();
-    const lists: number[][] = [];
-    for (let i = 0; i < nItems && itemGenres !== undefined; i++) {
-      for (const name of new Set(itemGenres[i] ?? [])) {
-        let g = names.get(name);
-        if (g === undefined) {
-          g = lists.length;
-          names.set(name, g);
-          lists.push([]);
-        }
-        lists[g].push(i);
-      }
-    }
-    this.genres = [...names.keys()];
-    this.genreIndptr = new Int32Array(lists.length + 1);
-    for (let g = 0; g < lists.length; g++) this.genreIndptr[g + 1] = this.genreIndptr[g] + lists[g].length;
-    this.genreItems = Int32Array.from(lists.flat());
-  }
-
-  predict(user: UserRef, item: number): Estimate {
-    const train = this.requireTrain();
-    if (typeof user === 'number' && !(user >= 0 && user < train.nUsers))
-      return { ok: false, reason: `unknown user ${user}` };
-    if (!(item >= 0 && item < train.nItems)) return { ok: false, reason: `unknown item ${item}` };
-    if (train.size === 0) return { ok: false, reason: 'popularity: no ratings in training' };
+  protected estimate(_user: UserRef, item: number): Estimate {
+    if (this.requireTrain().size === 0) return { ok: false, reason: 'popularity: no ratings in training' };
     return { ok: true, value: this.weighted[item] };
   }
 
-  protected scoreInto(user: UserRef, out: Float32Array): boolean {
-    if (typeof user === 'number' && !(user >= 0 && user < this.nUsers)) return false;
+  protected scoreInto(_user: UserRef, out: Float32Array): boolean {
     const source = this.rankScores();
     for (let i = 0; i < out.length; i++) out[i] = source[i];
     return true;
@@ -212,7 +192,7 @@ export class Popularity extends Recommender<PopularityParams> {
     return topK(scores, n);
   }
 
-  foldIn(ratings: NewUserRatings): FoldedUser {
+  protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
     // Scores are the same for everyone; the folded user only carries what to filter.
     return { seen: ratings.items, state: {} };
   }
@@ -247,6 +227,29 @@ export class Popularity extends Recommender<PopularityParams> {
     this.itemTimes = state.arrays.itemTimes as Float64Array;
     this.train = train;
   }
+}
+
+/** Genre → items CSR (items ascending, genre names in first-seen order) from per-item genre lists. */
+function genreLists(
+  itemGenres: string[][] | undefined,
+  nItems: number,
+): { names: string[]; indptr: Int32Array; items: Int32Array } {
+  const names = new Map<string, number>();
+  const lists: number[][] = [];
+  for (let i = 0; i < nItems && itemGenres !== undefined; i++) {
+    for (const name of new Set(itemGenres[i] ?? [])) {
+      let g = names.get(name);
+      if (g === undefined) {
+        g = lists.length;
+        names.set(name, g);
+        lists.push([]);
+      }
+      lists[g].push(i);
+    }
+  }
+  const indptr = new Int32Array(lists.length + 1);
+  for (let g = 0; g < lists.length; g++) indptr[g + 1] = indptr[g] + lists[g].length;
+  return { names: [...names.keys()], indptr, items: Int32Array.from(lists.flat()) };
 }
 
 /** WR per item; an unrated item gets C (v = 0), and with m = 0 a rated item gets its own mean. */

@@ -1,7 +1,7 @@
 import type { Interactions } from '../data/interactions.js';
 import { Rng } from '../math/random.js';
 import { ScorerCache } from '../math/scoring.js';
-import { Recommender } from './base.js';
+import { Recommender, requireFinite } from './base.js';
 import { cosineRowsInto, foldInSgd } from './svd-kernel.js';
 import type { Estimate, FoldedUser, ModelState, NewUserRatings, ParamSchema, UserRef } from './types.js';
 
@@ -81,6 +81,17 @@ export function mfSchema(defaults: {
   } satisfies ParamSchema;
 }
 
+/** What one fit of the biased-MF part produces, held in locals until the fit succeeds. */
+export interface MfFit {
+  mu: number;
+  ratingMin: number;
+  ratingMax: number;
+  userBias: Float64Array;
+  itemBias: Float64Array;
+  userFactors: Float64Array;
+  itemFactors: Float64Array;
+}
+
 /**
  * What `svd` and `svdpp` share once fitted: r̂(u,i) = μ + b_u + b_i + q_i·v_u, where v_u is p_u
  * for SVD and p_u + |N(u)|^-½ Σ_{j∈N(u)} y_j for SVD++ (kept in `userVectors`, so scoring is one
@@ -108,25 +119,65 @@ export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
     return this.params.factors;
   }
 
-  /** μ, rating range and normal(0, initStd) factors; rows of users/items with no ratings stay 0. */
-  protected initialise(train: Interactions, rng: Rng, extra: Float64Array[] = []): void {
+  /**
+   * A fresh fit's starting state: μ, rating range and normal(0, initStd) factors (rows of users
+   * and items with no ratings stay 0), then `extra` item-sized matrices filled the same way.
+   * Touches no field of the model: fits train this, then `commitFit` installs it.
+   */
+  protected initialise(train: Interactions, rng: Rng, extra: Float64Array[] = []): MfFit {
     if (train.size === 0) throw new Error(`${this.name}: cannot fit an empty matrix (no ratings)`);
     const k = this.k;
-    this.mu = train.globalMean();
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
     for (const r of train.ratings) {
       if (r < lo) lo = r;
       if (r > hi) hi = r;
     }
-    this.ratingMin = lo;
-    this.ratingMax = hi;
-    this.scorers.clear();
-    this.userBias = new Float64Array(train.nUsers);
-    this.itemBias = new Float64Array(train.nItems);
-    this.userFactors = this.randomRows(train.userCounts(), k, rng);
-    this.itemFactors = this.randomRows(train.itemCounts(), k, rng);
+    const fit: MfFit = {
+      mu: train.globalMean(),
+      ratingMin: lo,
+      ratingMax: hi,
+      userBias: new Float64Array(train.nUsers),
+      itemBias: new Float64Array(train.nItems),
+      userFactors: this.randomRows(train.userCounts(), k, rng),
+      itemFactors: this.randomRows(train.itemCounts(), k, rng),
+    };
     for (const m of extra) m.set(this.randomRows(train.itemCounts(), k, rng));
+    return fit;
+  }
+
+  /**
+   * Throws a ModelFitError when SGD diverged (non-finite biases or factors, in `fit` or in
+   * `extra`), naming the parameters to change.
+   */
+  protected requireConverged(fit: MfFit, extra: Record<string, Float64Array> = {}): void {
+    const rates = ['lrFactors', 'lrBias', ...('lrImplicit' in this.params ? ['lrImplicit'] : [])];
+    const now = [...rates, 'regFactors', 'regBias'].map((name) => `${name}=${this.params[name]}`).join(', ');
+    requireFinite(
+      this.name,
+      {
+        userFactors: fit.userFactors,
+        itemFactors: fit.itemFactors,
+        userBias: fit.userBias,
+        itemBias: fit.itemBias,
+        ...extra,
+      },
+      `lower ${rates.join('/')} or raise regFactors/regBias (now ${now})`,
+    );
+  }
+
+  /** Install a finished fit (or restored state): every field at once, scorer cache dropped. */
+  protected commitFit(fit: MfFit, userVectors: Float64Array, train: Interactions): void {
+    this.mu = fit.mu;
+    this.ratingMin = fit.ratingMin;
+    this.ratingMax = fit.ratingMax;
+    this.userBias = fit.userBias;
+    this.itemBias = fit.itemBias;
+    this.userFactors = fit.userFactors;
+    this.itemFactors = fit.itemFactors;
+    this.userVectors = userVectors;
+    this.scorers.clear();
+    this.train = train;
   }
 
   private randomRows(counts: Int32Array, k: number, rng: Rng): Float64Array {
@@ -142,23 +193,14 @@ export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
   /** The implicit term of a user who rated `items` (zeros for plain SVD), added to v_u. */
   protected abstract implicitTerm(items: Int32Array, out: Float64Array): void;
 
-  private vectorOf(user: UserRef): { bias: number; v: Float64Array; offset: number } | null {
-    if (typeof user === 'number') {
-      if (!Number.isInteger(user) || user < 0 || user >= this.userBias.length) return null;
+  private vectorOf(user: UserRef): { bias: number; v: Float64Array; offset: number } {
+    if (typeof user === 'number')
       return { bias: this.userBias[user], v: this.userVectors, offset: user * this.k };
-    }
-    const v = user.state.factors;
-    if (!(v instanceof Float64Array) || typeof user.state.bias !== 'number') return null;
-    return { bias: user.state.bias, v, offset: 0 };
+    return { bias: user.state.bias as number, v: user.state.factors as Float64Array, offset: 0 };
   }
 
-  predict(user: UserRef, item: number): Estimate {
-    const train = this.requireTrain();
-    if (!Number.isInteger(item) || item < 0 || item >= train.nItems) {
-      return { ok: false, reason: `unknown item ${item}` };
-    }
+  protected estimate(user: UserRef, item: number): Estimate {
     const ref = this.vectorOf(user);
-    if (ref === null) return { ok: false, reason: `unknown user ${String(user)}` };
     const k = this.k;
     const Q = this.itemFactors;
     let est = this.mu + ref.bias + this.itemBias[item];
@@ -171,9 +213,7 @@ export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
    * math/scoring.ts); predict() stays in f64, so near-ties may rank in either order here.
    */
   protected scoreInto(user: UserRef, out: Float32Array): boolean {
-    this.requireTrain();
     const ref = this.vectorOf(user);
-    if (ref === null) return false;
     const k = this.k;
     const v = ref.v.subarray(ref.offset, ref.offset + k);
     const scorer = this.scorers.get(this.itemFactors, k);
@@ -194,12 +234,9 @@ export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
    * out, half of each one's ratings folded in, RMSE on the other half — svd 0.9009 (SGD) vs
    * 0.9029 (ridge, λ·n) vs 0.8986 trained in; svdpp 0.8950 vs 0.8985 vs 0.8927.
    */
-  foldIn(ratings: NewUserRatings): FoldedUser {
-    const train = this.requireTrain();
+  protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
     const k = this.k;
-    const valid = (i: number) => Number.isInteger(i) && i >= 0 && i < train.nItems;
-    const items = ratings.items.filter(valid);
-    const values = ratings.ratings.filter((_, p) => valid(ratings.items[p]));
+    const { items, ratings: values } = ratings;
     const z = new Float64Array(k);
     this.implicitTerm(items, z);
     const p = new Float64Array(k);
@@ -224,15 +261,17 @@ export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
     };
   }
 
-  protected restoreBase(state: ModelState): void {
-    this.mu = state.meta.mu as number;
-    this.ratingMin = state.meta.ratingMin as number;
-    this.ratingMax = state.meta.ratingMax as number;
-    this.userBias = state.arrays.userBias as Float64Array;
-    this.itemBias = state.arrays.itemBias as Float64Array;
-    this.userFactors = state.arrays.userFactors as Float64Array;
-    this.itemFactors = state.arrays.itemFactors as Float64Array;
-    this.scorers.clear();
+  /** The biased-MF part of a saved state. */
+  protected restoredFit(state: ModelState): MfFit {
+    return {
+      mu: state.meta.mu as number,
+      ratingMin: state.meta.ratingMin as number,
+      ratingMax: state.meta.ratingMax as number,
+      userBias: state.arrays.userBias as Float64Array,
+      itemBias: state.arrays.itemBias as Float64Array,
+      userFactors: state.arrays.userFactors as Float64Array,
+      itemFactors: state.arrays.itemFactors as Float64Array,
+    };
   }
 }
 

@@ -82,9 +82,11 @@ describe('Svd', () => {
       }
     }
     expect(diff).toBeLessThan(0.15);
-    // Unknown items are ignored; an empty profile predicts μ + b_i.
-    const empty = svd.foldIn({ items: Int32Array.from([999]), ratings: Float32Array.from([5]) });
-    expect(empty.seen.length).toBe(0);
+    // Unknown items are an error; an empty profile predicts μ + b_i.
+    expect(() => svd.foldIn({ items: Int32Array.from([999]), ratings: Float32Array.from([5]) })).toThrow(
+      /svd\.foldIn: item index 999/,
+    );
+    const empty = svd.foldIn({ items: new Int32Array(0), ratings: new Float32Array(0) });
     const e = svd.predict(empty, 3);
     expect(e.ok && e.value).toBeCloseTo(svd.mu + svd.itemBias[3], 10);
   });
@@ -120,6 +122,31 @@ describe('Svd', () => {
     for (let k = 0; k < sim.ids.length; k++) {
       expect(sim.scores[k]).toBeCloseTo(cos(row(4), row(sim.ids[k])), 5);
     }
+  });
+
+  it('refuses to report a diverged fit: ModelFitError naming the learning rates, previous fit kept', async () => {
+    const model = new Svd({ lrFactors: 1, lrBias: 1 });
+    // One rating is learned without trouble at these rates ...
+    const tiny = new Interactions(
+      1,
+      40,
+      Int32Array.from([0]),
+      Int32Array.from([0]),
+      Float32Array.from([3]),
+      new Float64Array(1),
+    );
+    await model.fit(tiny);
+    const before = model.predict(0, 0);
+    expect(before.ok).toBe(true);
+    // ... a real matrix makes SGD blow up.
+    const { train } = plantedRank2();
+    const failure = model.fit(train);
+    await expect(failure).rejects.toMatchObject({ name: 'ModelFitError' });
+    await expect(failure).rejects.toThrow(
+      /^svd: training diverged \(NaN in \w+\); lower lrFactors\/lrBias.*lrFactors=1, lrBias=1/,
+    );
+    expect(model.trainData).toBe(tiny);
+    expect(model.predict(0, 0)).toEqual(before);
   });
 
   // Golden figure: defaults on ml-100k u1.base → u1.test, measured at 0.9192 (Surprise's default

@@ -41,20 +41,12 @@ export class Svd extends BiasedMf<SvdParams> {
   }
 
   async fit(train: Interactions, options: FitOptions = {}): Promise<this> {
-    this.train = undefined;
     checkAborted(options.signal, this.name);
     const rng = new Rng(this.params.seed);
-    this.initialise(train, rng);
+    const fit = this.initialise(train, rng);
     const order = new Int32Array(train.size);
     for (let t = 0; t < order.length; t++) order[t] = t;
-    const model = {
-      mu: this.mu,
-      k: this.k,
-      userBias: this.userBias,
-      itemBias: this.itemBias,
-      userFactors: this.userFactors,
-      itemFactors: this.itemFactors,
-    };
+    const model = { ...fit, k: this.k };
     const { lrBias, lrFactors, regBias, regFactors, lrDecay, epochs } = this.params;
     const rates = { lrBias, lrFactors, regBias, regFactors };
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -67,8 +59,8 @@ export class Svd extends BiasedMf<SvdParams> {
       if (epoch + 1 < epochs) await yieldToEventLoop();
     }
     checkAborted(options.signal, this.name);
-    this.userVectors = this.userFactors;
-    this.train = train;
+    this.requireConverged(fit);
+    this.commitFit(fit, fit.userFactors, train);
     return this;
   }
 
@@ -81,9 +73,8 @@ export class Svd extends BiasedMf<SvdParams> {
   }
 
   restore(state: ModelState, train: Interactions): void {
-    this.restoreBase(state);
-    this.userVectors = this.userFactors;
-    this.train = train;
+    const fit = this.restoredFit(state);
+    this.commitFit(fit, fit.userFactors, train);
   }
 }
 

@@ -111,6 +111,14 @@ describe('Svdpp', () => {
     }
   });
 
+  it('refuses to report a diverged fit: ModelFitError naming the learning rates', async () => {
+    const model = new Svdpp({ lrFactors: 1, lrBias: 1 });
+    const failure = model.fit(plantedRank2().train);
+    await expect(failure).rejects.toMatchObject({ name: 'ModelFitError' });
+    await expect(failure).rejects.toThrow(/^svdpp: training diverged .*lrImplicit.*lrFactors=1, lrBias=1/);
+    expect(model.fitted).toBe(false);
+  });
+
   // Golden figure: defaults but 20 epochs (to keep the test short) on ml-100k u1.base → u1.test,
   // measured at 0.9262. The tolerance covers float-order changes, not a broken SGD.
   const u1 = loadU1();

@@ -2,7 +2,7 @@ import type { Interactions } from '../data/interactions.js';
 import { Rng } from '../math/random.js';
 import { checkAborted } from './base.js';
 import type { ModelEntry } from './registry.js';
-import { BiasedMf, type MfBaseParams, mfSchema, yieldToEventLoop } from './svd-base.js';
+import { BiasedMf, type MfBaseParams, type MfFit, mfSchema, yieldToEventLoop } from './svd-base.js';
 import { svdppEpoch } from './svd-kernel.js';
 import type { FitOptions, ModelState, ParamSchema } from './types.js';
 
@@ -46,27 +46,18 @@ export class Svdpp extends BiasedMf<SvdppParams> {
   }
 
   async fit(train: Interactions, options: FitOptions = {}): Promise<this> {
-    this.train = undefined;
     checkAborted(options.signal, this.name);
     const rng = new Rng(this.params.seed);
     const k = this.k;
     const Y = new Float64Array(train.nItems * k);
-    this.initialise(train, rng, [Y]);
-    this.implicitFactors = Y;
+    const fit = this.initialise(train, rng, [Y]);
     const csr = train.byUser();
     let maxRow = 0;
     for (let u = 0; u < train.nUsers; u++) maxRow = Math.max(maxRow, csr.indptr[u + 1] - csr.indptr[u]);
     const scratch = { z: new Float64Array(k), grad: new Float64Array(k), positions: new Int32Array(maxRow) };
     const userOrder = new Int32Array(train.nUsers);
     for (let u = 0; u < userOrder.length; u++) userOrder[u] = u;
-    const model = {
-      mu: this.mu,
-      k,
-      userBias: this.userBias,
-      itemBias: this.itemBias,
-      userFactors: this.userFactors,
-      itemFactors: this.itemFactors,
-    };
+    const model = { ...fit, k };
     const p = this.params;
     const rates = {
       lrBias: p.lrBias,
@@ -88,34 +79,28 @@ export class Svdpp extends BiasedMf<SvdppParams> {
       if (epoch + 1 < p.epochs) await yieldToEventLoop();
     }
     checkAborted(options.signal, this.name);
-    this.train = train;
-    this.userVectors = this.effectiveUserVectors();
+    this.requireConverged(fit, { implicitFactors: Y });
+    this.commit(fit, Y, train);
     return this;
   }
 
   /** z = |N(u)|^-½ Σ_{j∈items} y_j. */
   protected implicitTerm(items: Int32Array, out: Float64Array): void {
-    const k = this.k;
-    const Y = this.implicitFactors;
-    out.fill(0);
-    if (items.length === 0) return;
-    for (const j of items) for (let f = 0; f < k; f++) out[f] += Y[j * k + f];
-    const norm = 1 / Math.sqrt(items.length);
-    for (let f = 0; f < k; f++) out[f] *= norm;
+    implicitTermOf(this.implicitFactors, this.k, items, out);
   }
 
-  /** p_u + z_u for every trained user, so scoring costs what plain SVD's does. */
-  private effectiveUserVectors(): Float64Array {
-    const train = this.requireTrain();
+  /** Install a fit or restored state, with p_u + z_u for every trained user so scoring costs what plain SVD's does. */
+  private commit(fit: MfFit, Y: Float64Array, train: Interactions): void {
     const csr = train.byUser();
     const k = this.k;
-    const V = new Float64Array(this.userFactors.length);
+    const V = new Float64Array(fit.userFactors.length);
     const z = new Float64Array(k);
     for (let u = 0; u < train.nUsers; u++) {
-      this.implicitTerm(csr.indices.subarray(csr.indptr[u], csr.indptr[u + 1]), z);
-      for (let f = 0; f < k; f++) V[u * k + f] = this.userFactors[u * k + f] + z[f];
+      implicitTermOf(Y, k, csr.indices.subarray(csr.indptr[u], csr.indptr[u + 1]), z);
+      for (let f = 0; f < k; f++) V[u * k + f] = fit.userFactors[u * k + f] + z[f];
     }
-    return V;
+    this.implicitFactors = Y;
+    this.commitFit(fit, V, train);
   }
 
   state(): ModelState {
@@ -123,11 +108,17 @@ export class Svdpp extends BiasedMf<SvdppParams> {
   }
 
   restore(state: ModelState, train: Interactions): void {
-    this.restoreBase(state);
-    this.implicitFactors = state.arrays.implicitFactors as Float64Array;
-    this.train = train;
-    this.userVectors = this.effectiveUserVectors();
+    this.commit(this.restoredFit(state), state.arrays.implicitFactors as Float64Array, train);
   }
+}
+
+/** out = |N|^-½ Σ_{j∈items} Y_j (zeros for no items). */
+function implicitTermOf(Y: Float64Array, k: number, items: Int32Array, out: Float64Array): void {
+  out.fill(0);
+  if (items.length === 0) return;
+  for (const j of items) for (let f = 0; f < k; f++) out[f] += Y[j * k + f];
+  const norm = 1 / Math.sqrt(items.length);
+  for (let f = 0; f < k; f++) out[f] *= norm;
 }
 
 export const svdppEntry: ModelEntry = {

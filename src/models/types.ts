@@ -23,7 +23,11 @@ export interface RecommendOptions {
 export interface FitOptions {
   /** Called as work advances: `done` of `total` units, with a short label. */
   onProgress?: (done: number, total: number, label: string) => void;
-  /** Aborts a long fit; the fit throws an AbortError and the model stays unfitted. */
+  /**
+   * Aborts a long fit: the fit throws an AbortError (message "… fit cancelled"). Like any failed
+   * fit, it leaves the model exactly as it was before the call: its previous fit intact, or
+   * unfitted if it had none.
+   */
   signal?: AbortSignal;
   /**
    * Genre names of each item, indexed by dense item index (`itemGenres[i]` lists item i's genres,
@@ -41,8 +45,13 @@ export interface NewUserRatings {
   ratings: Float32Array;
 }
 
-/** Model state for a folded-in user. Opaque to callers; `seen` drives `filterSeen`. */
+/**
+ * Model state for a folded-in user. Opaque to callers; `seen` drives `filterSeen`. Only the
+ * model named `model` scores it (others answer "cannot score" or throw).
+ */
 export interface FoldedUser {
+  /** Name of the model whose `foldIn` made this user. */
+  readonly model: string;
   readonly seen: Int32Array;
   readonly state: Record<string, number | Float32Array | Float64Array>;
 }
