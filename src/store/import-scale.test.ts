@@ -1,7 +1,7 @@
 /**
  * importRatings at ml-latest-small scale (100,836 ratings, 610 users, 9,742 movies), synthetic so
- * the test needs no download. Budget: ~2 s on SQLite (measured ~0.35 s for the real file), looser
- * on PostgreSQL (a network round trip per 1,000 rows; measured ~1.4 s).
+ * the test needs no download: every row lands once and pages back once. Speed is a benchmark's
+ * business, not a test's (measured ~0.35 s on SQLite, ~1.4 s on PostgreSQL for the real file).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,19 +41,16 @@ function syntheticRatings(): RatingRecord[] {
   return out;
 }
 
-async function timeImport(url: string): Promise<number> {
+async function importAtScale(url: string): Promise<void> {
   const store = await openStore(url);
   try {
     await store.upsertMovies(Array.from({ length: MOVIES }, (_, i) => movie(i + 1, `Movie ${i + 1}`)));
     const ratings = syntheticRatings();
-    const start = performance.now();
     await store.importRatings(ratings);
-    const seconds = (performance.now() - start) / 1000;
     expect(await store.counts()).toEqual({ movies: MOVIES, users: USERS, ratings: RATINGS });
     let paged = 0;
     for await (const page of store.allRatings()) paged += page.length;
     expect(paged).toBe(RATINGS);
-    return seconds;
   } finally {
     await store.close();
   }
@@ -61,25 +58,21 @@ async function timeImport(url: string): Promise<number> {
 
 const pg = await findTestPostgres();
 
-describe('importRatings speed', () => {
-  it('imports ml-latest-small scale into SQLite within ~2 s', async () => {
+describe('importRatings at ml-latest-small scale', () => {
+  it('imports every rating into SQLite', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cinerec-speed-'));
     try {
-      const seconds = await timeImport(join(dir, 'cinerec.db'));
-      console.log(`SQLite: ${RATINGS} ratings imported in ${seconds.toFixed(2)} s`);
-      expect(seconds).toBeLessThan(2);
+      await importAtScale(join(dir, 'cinerec.db'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it.runIf('url' in pg)('imports ml-latest-small scale into PostgreSQL within 10 s', async () => {
+  it.runIf('url' in pg)('imports every rating into PostgreSQL', async () => {
     if (!('url' in pg)) return;
     const { url, drop } = await createTestSchema(pg.url);
     try {
-      const seconds = await timeImport(url);
-      console.log(`PostgreSQL: ${RATINGS} ratings imported in ${seconds.toFixed(2)} s`);
-      expect(seconds).toBeLessThan(10);
+      await importAtScale(url);
     } finally {
       await drop();
     }
