@@ -1,0 +1,160 @@
+import { findTmdbDir } from '../data/by-name.js';
+import type { Dataset } from '../data/dataset.js';
+import { loadDataset } from '../data/load.js';
+import { displayTitle } from '../data/titles.js';
+import { openStore } from '../store/open.js';
+import type { MovieRecord, RatingRecord, Store } from '../store/types.js';
+import { log as defaultLog } from '../util/log.js';
+import { loadStoreDataset, type StoreDataset } from './catalog.js';
+import { Engine, type EngineOptions } from './engine.js';
+import { ModelRegistry, type ProgressFn } from './registry.js';
+import { DEFAULT_ROLES, type ServiceSettings } from './settings.js';
+
+/** What `startService` hands the HTTP layer or a CLI command. */
+export interface Service {
+  settings: ServiceSettings;
+  store: Store;
+  registry: ModelRegistry;
+  engine: Engine;
+  /** Closes the store (when `startService` opened it). */
+  close(): Promise<void>;
+}
+
+export interface Logger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface StartOptions {
+  /** A store to use (left open by `close`); otherwise `settings.databaseUrl` is opened. */
+  store?: Store;
+  /** Imported into an empty store instead of `settings.dataset` (tests: a synthetic catalog). */
+  dataset?: Dataset;
+  /** A progress callback per key (the CLI passes its progress bars' `track`). */
+  progress?: (key: string) => ProgressFn;
+  /** Parameters of the default models, by algorithm (tests: tiny models). */
+  params?: Record<string, Record<string, unknown>>;
+  /** Skip the holdout fits of the default models (tests). */
+  skipMetrics?: boolean;
+  engine?: Omit<EngineOptions, 'minRatings'>;
+  log?: Logger;
+}
+
+/**
+ * Start the service: open the store, import the default dataset when the store is empty, load the
+ * promoted model of every role, and train and promote any role that has none (first start). A
+ * promoted artifact that is refused (missing, corrupt) is logged; the run promoted before it is
+ * tried next, and training is the last resort.
+ */
+export async function startService(settings: ServiceSettings, options: StartOptions = {}): Promise<Service> {
+  const log = options.log ?? defaultLog;
+  const started = performance.now();
+  const ownStore = options.store === undefined;
+  const store = options.store ?? (await openStore(settings.databaseUrl));
+  try {
+    const counts = await store.counts();
+    if (counts.movies === 0) {
+      const dataset = options.dataset ?? (await loadDefaultDataset(settings));
+      await importDataset(store, dataset);
+      log.info(
+        { dataset: dataset.name, movies: dataset.movies.length, ratings: dataset.ratings.size },
+        'imported',
+      );
+    }
+    const registry = new ModelRegistry(store, { home: settings.home, seed: settings.seed });
+    const roles = { ...DEFAULT_ROLES, ranking: settings.defaultModel, ...options.engine?.roles };
+    const engine = await Engine.open(store, registry, {
+      ...options.engine,
+      roles,
+      minRatings: settings.minRatings,
+    });
+    const { loaded, failed } = await engine.loadPromoted();
+    for (const { run, error } of failed) {
+      log.error({ runId: run.id, algorithm: run.algorithm }, `${error.message}; not served`);
+      try {
+        const previous = await engine.rollback(run.algorithm);
+        log.warn(
+          { runId: previous.id, algorithm: run.algorithm },
+          'rolled back to the previously promoted run',
+        );
+      } catch (rollbackError) {
+        log.warn({ algorithm: run.algorithm }, (rollbackError as Error).message);
+      }
+    }
+    let data: StoreDataset | undefined;
+    for (const algorithm of new Set(Object.values(roles))) {
+      if (engine.snapshot.model(algorithm) !== undefined) continue;
+      data ??= await loadStoreDataset(store);
+      log.info({ algorithm }, 'training default model');
+      const run = await engine.train(algorithm, {
+        params: options.params?.[algorithm],
+        skipMetrics: options.skipMetrics,
+        onProgress: options.progress?.(algorithm),
+        data,
+        promote: true,
+      });
+      log.info({ algorithm, runId: run.id, metrics: run.metrics }, 'trained and promoted');
+    }
+    const ms = Math.round(performance.now() - started);
+    log.info({ ms, models: engine.snapshot.versions(), loaded: loaded.length }, 'service ready');
+    return {
+      settings,
+      store,
+      registry,
+      engine,
+      close: async () => {
+        if (ownStore) await store.close();
+      },
+    };
+  } catch (error) {
+    if (ownStore) await store.close();
+    throw error;
+  }
+}
+
+/** `settings.dataset` through the one loader, with TMDB metadata when a tmdb/ folder is around. */
+export async function loadDefaultDataset(settings: ServiceSettings): Promise<Dataset> {
+  return loadDataset(settings.dataset, { settings, withTmdb: findTmdbDir(settings) !== undefined });
+}
+
+/** Copy a dataset's catalog and ratings into the store; ids must be integers (MovieLens). */
+export async function importDataset(store: Store, dataset: Dataset): Promise<void> {
+  const movies: MovieRecord[] = dataset.movies.map((m) => ({
+    movieId: integerId(m.movieId, 'movie'),
+    title: displayTitle(m.title),
+    year: m.year,
+    genres: m.genres,
+    tmdbId: m.tmdbId ?? null,
+    imdbId: m.imdbId ?? null,
+    overview: m.overview ?? null,
+    tagline: m.tagline ?? null,
+    keywords: m.keywords ?? [],
+    tags: m.tags ?? [],
+    voteAverage: m.voteAverage ?? null,
+    voteCount: m.voteCount ?? null,
+    popularity: m.popularity ?? null,
+    runtime: m.runtime ?? null,
+    releaseDate: m.releaseDate ?? null,
+  }));
+  await store.upsertMovies(movies);
+  const { users, items, ratings, timestamps } = dataset.ratings;
+  const userIds = Array.from(dataset.users.rawIds(), (id) => integerId(id, 'user'));
+  const itemIds = Array.from(dataset.items.rawIds(), (id) => integerId(id, 'movie'));
+  const records: RatingRecord[] = new Array(dataset.ratings.size);
+  for (let k = 0; k < records.length; k++) {
+    records[k] = {
+      userId: userIds[users[k]],
+      movieId: itemIds[items[k]],
+      rating: ratings[k],
+      timestamp: Math.floor(timestamps[k]),
+      source: 'import',
+    };
+  }
+  await store.importRatings(records);
+}
+
+function integerId(id: number | string, what: string): number {
+  if (typeof id === 'number' && Number.isSafeInteger(id)) return id;
+  throw new Error(`the service stores integer ${what} ids (MovieLens); '${String(id)}' is not one`);
+}
