@@ -7,7 +7,7 @@ import { type HalfStepSolver, ParallelSolver, SerialSolver } from './als-solvers
 import { checkAborted, requireFinite } from './base.js';
 import { eventsAtLeast, FactorRanker } from './factors.js';
 import type { ModelEntry } from './registry.js';
-import type { FitOptions, FoldedUser, ModelState, NewUserRatings, ParamSchema } from './types.js';
+import type { FitOptions, FoldedUser, ModelState, NewUserRatings, ParamSchema, ParamsOf } from './types.js';
 
 const schema = {
   factors: { type: 'int', default: 64, min: 1, max: 1024, description: 'latent dimensions' },
@@ -17,7 +17,7 @@ const schema = {
   confidence: {
     type: 'enum',
     default: 'log',
-    values: ['linear', 'log'],
+    values: ['linear', 'log'] as const,
     description: "f(r) = r ('linear') or log(1 + r/eps) ('log', Hu et al. eq. 6)",
   },
   eps: { type: 'float', default: 1, min: 1e-9, description: "scale of the 'log' confidence" },
@@ -38,18 +38,7 @@ const schema = {
   seed: { type: 'int', default: 42, description: 'seed of the factor initialisation' },
 } satisfies ParamSchema;
 
-export interface AlsParams extends Record<string, unknown> {
-  factors: number;
-  iterations: number;
-  regularization: number;
-  alpha: number;
-  confidence: 'linear' | 'log';
-  eps: number;
-  cgSteps: number;
-  minRating: number;
-  threads: number;
-  seed: number;
-}
+export type AlsParams = ParamsOf<typeof schema>;
 
 /** Below this many events a worker pool costs more to start than it saves. */
 const PARALLEL_MIN_NNZ = 200_000;

@@ -8,6 +8,7 @@ import type {
   ModelState,
   NewUserRatings,
   ParamSchema,
+  ParamsOf,
   UserRef,
 } from './types.js';
 
@@ -23,11 +24,7 @@ const schema = {
   regItem: { type: 'float', default: 10, min: 0, description: 'shrinkage of item biases toward 0' },
 } satisfies ParamSchema;
 
-export interface BaselineParams extends Record<string, unknown> {
-  epochs: number;
-  regUser: number;
-  regItem: number;
-}
+export type BaselineParams = ParamsOf<typeof schema>;
 
 /**
  * Global mean plus regularised user and item biases, fitted by alternating least squares

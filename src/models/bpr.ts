@@ -3,7 +3,7 @@ import { Rng } from '../math/random.js';
 import { checkAborted, requireFinite } from './base.js';
 import { eventsAtLeast, FactorRanker } from './factors.js';
 import type { ModelEntry } from './registry.js';
-import type { FitOptions, FoldedUser, ModelState, NewUserRatings, ParamSchema } from './types.js';
+import type { FitOptions, FoldedUser, ModelState, NewUserRatings, ParamSchema, ParamsOf } from './types.js';
 
 const schema = {
   factors: { type: 'int', default: 64, min: 1, max: 1024, description: 'latent dimensions' },
@@ -37,15 +37,7 @@ const schema = {
   seed: { type: 'int', default: 42, description: 'seed of initialisation and sampling' },
 } satisfies ParamSchema;
 
-export interface BprParams extends Record<string, unknown> {
-  factors: number;
-  iterations: number;
-  learningRate: number;
-  regularization: number;
-  minRating: number;
-  foldInEpochs: number;
-  seed: number;
-}
+export type BprParams = ParamsOf<typeof schema>;
 
 /** Redraws of a negative that turned out to be a positive before giving the triple up. */
 const NEGATIVE_TRIES = 16;

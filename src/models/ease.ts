@@ -9,6 +9,7 @@ import type {
   ModelState,
   NewUserRatings,
   ParamSchema,
+  ParamsOf,
   UserRef,
 } from './types.js';
 
@@ -23,16 +24,12 @@ const schema = {
   weighting: {
     type: 'enum',
     default: 'binary',
-    values: ['binary', 'rating'],
+    values: ['binary', 'rating'] as const,
     description: "X holds 1 per event ('binary') or the rating ('rating')",
   },
 } satisfies ParamSchema;
 
-export interface EaseParams extends Record<string, unknown> {
-  lambda: number;
-  minSupport: number;
-  weighting: 'binary' | 'rating';
-}
+export type EaseParams = ParamsOf<typeof schema>;
 
 /** Above this many kept items the dense m×m Float64 work arrays (2 of them) outgrow memory. */
 const MAX_ITEMS = 20_000;

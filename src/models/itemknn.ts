@@ -1,7 +1,6 @@
 import type { Interactions } from '../data/interactions.js';
 import { checkAborted, Recommender } from './base.js';
 import { fitBiases, shrunkMean } from './baseline.js';
-import type { SIMILARITY } from './itemknn-kernel.js';
 import { itemNeighbours, similarityInputs } from './itemknn-similarity.js';
 import type { ModelEntry } from './registry.js';
 import type {
@@ -11,6 +10,7 @@ import type {
   ModelState,
   NewUserRatings,
   ParamSchema,
+  ParamsOf,
   Ranked,
   UserRef,
 } from './types.js';
@@ -41,16 +41,7 @@ const schema = {
   regItem: { type: 'float', default: 10, min: 0, description: 'shrinkage of item biases toward 0' },
 } satisfies ParamSchema;
 
-export interface ItemKnnParams extends Record<string, unknown> {
-  similarity: keyof typeof SIMILARITY;
-  neighbours: number;
-  k: number;
-  minSupport: number;
-  shrinkage: number;
-  biasEpochs: number;
-  regUser: number;
-  regItem: number;
-}
+export type ItemKnnParams = ParamsOf<typeof schema>;
 
 export interface MoreLikeThisOptions {
   /** Skip neighbours with fewer training ratings (default 0). */

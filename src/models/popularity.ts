@@ -9,6 +9,7 @@ import type {
   ModelState,
   NewUserRatings,
   ParamSchema,
+  ParamsOf,
   Ranked,
   UserRef,
 } from './types.js';
@@ -35,11 +36,7 @@ const schema = {
   },
 } satisfies ParamSchema;
 
-export interface PopularityParams extends Record<string, unknown> {
-  rankBy: 'count' | 'mean' | 'weighted';
-  votesQuantile: number;
-  minVotes: number;
-}
+export type PopularityParams = ParamsOf<typeof schema>;
 
 export interface TrendingOptions {
   /** Age at which a rating counts half (default 30 days). */

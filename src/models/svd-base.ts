@@ -3,27 +3,21 @@ import { Rng } from '../math/random.js';
 import { ScorerCache } from '../math/scoring.js';
 import { Recommender, requireFinite } from './base.js';
 import { cosineRowsInto, foldInSgd } from './svd-kernel.js';
-import type { Estimate, FoldedUser, ModelState, NewUserRatings, ParamSchema, UserRef } from './types.js';
+import type {
+  Estimate,
+  FoldedUser,
+  ModelState,
+  NewUserRatings,
+  ParamSchema,
+  ParamsOf,
+  UserRef,
+} from './types.js';
 
-/** Parameters every biased-MF model shares (Surprise's names in brackets). */
-export interface MfBaseParams extends Record<string, unknown> {
-  factors: number;
-  epochs: number;
-  /** Learning rate of b_u, b_i [lr_bu, lr_bi]. */
-  lrBias: number;
-  /** Learning rate of p_u, q_i [lr_pu, lr_qi]. */
-  lrFactors: number;
-  /** Regulariser of b_u, b_i [reg_bu, reg_bi]. */
-  regBias: number;
-  /** Regulariser of p_u, q_i [reg_pu, reg_qi]. */
-  regFactors: number;
-  /** Learning rates are multiplied by this after every epoch. */
-  lrDecay: number;
-  initStd: number;
-  seed: number;
-}
-
-/** Parameters shared by `svd` and `svdpp`; each model overrides the defaults it tunes differently. */
+/**
+ * Parameters shared by `svd` and `svdpp`; each model overrides the defaults it tunes differently.
+ * Surprise's names: lrBias is lr_bu and lr_bi, lrFactors lr_pu and lr_qi, regBias reg_bu and
+ * reg_bi, regFactors reg_pu and reg_qi.
+ */
 export function mfSchema(defaults: {
   factors: number;
   epochs: number;
@@ -80,6 +74,9 @@ export function mfSchema(defaults: {
     seed: { type: 'int', default: 42, description: 'seed of the init and the per-epoch shuffles' },
   } satisfies ParamSchema;
 }
+
+/** Parameters every biased-MF model shares. */
+export type MfBaseParams = ParamsOf<ReturnType<typeof mfSchema>>;
 
 /** What one fit of the biased-MF part produces, held in locals until the fit succeeds. */
 export interface MfFit {
@@ -151,8 +148,9 @@ export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
    * `extra`), naming the parameters to change.
    */
   protected requireConverged(fit: MfFit, extra: Record<string, Float64Array> = {}): void {
-    const rates = ['lrFactors', 'lrBias', ...('lrImplicit' in this.params ? ['lrImplicit'] : [])];
-    const now = [...rates, 'regFactors', 'regBias'].map((name) => `${name}=${this.params[name]}`).join(', ');
+    const params: Record<string, unknown> = this.params;
+    const rates = ['lrFactors', 'lrBias', ...('lrImplicit' in params ? ['lrImplicit'] : [])];
+    const now = [...rates, 'regFactors', 'regBias'].map((name) => `${name}=${params[name]}`).join(', ');
     requireFinite(
       this.name,
       {

@@ -2,9 +2,9 @@ import type { Interactions } from '../data/interactions.js';
 import { Rng } from '../math/random.js';
 import { checkAborted } from './base.js';
 import type { ModelEntry } from './registry.js';
-import { BiasedMf, type MfBaseParams, type MfFit, mfSchema, yieldToEventLoop } from './svd-base.js';
+import { BiasedMf, type MfFit, mfSchema, yieldToEventLoop } from './svd-base.js';
 import { svdppEpoch } from './svd-kernel.js';
-import type { FitOptions, ModelState, ParamSchema } from './types.js';
+import type { FitOptions, ModelState, ParamSchema, ParamsOf } from './types.js';
 
 /*
  * Defaults chosen on the same training-only validation splits as `svd` (90/10 of ml-100k u1.base,
@@ -27,10 +27,7 @@ const schema = {
   regImplicit: { type: 'float', default: 0.02, min: 0, description: 'L2 regulariser of y_j' },
 } satisfies ParamSchema;
 
-export interface SvdppParams extends MfBaseParams {
-  lrImplicit: number;
-  regImplicit: number;
-}
+export type SvdppParams = ParamsOf<typeof schema>;
 
 /**
  * SVD++ (Koren 2008, "Factorization meets the neighborhood", eq. 15; Surprise's `SVDpp`):

@@ -77,4 +77,19 @@ export interface ParamSpec {
 }
 export type ParamSchema = Record<string, ParamSpec>;
 
+/** The value type of one parameter: its enum's `values` (declared `as const`), else string. */
+type ParamValue<S extends ParamSpec> = S['type'] extends 'bool'
+  ? boolean
+  : S['type'] extends 'enum'
+    ? S extends { values: readonly (infer V extends string)[] }
+      ? V
+      : string
+    : number;
+
+/**
+ * The resolved parameters of a schema written `{ … } satisfies ParamSchema`: int and float give
+ * number, bool boolean, enum the union of its `values` when they are declared `as const`.
+ */
+export type ParamsOf<S extends ParamSchema> = { -readonly [K in keyof S]: ParamValue<S[K]> };
+
 export type { Interactions };
