@@ -3,6 +3,7 @@ import type { Interactions } from '../data/interactions.js';
 import type { Recommender } from '../models/base.js';
 import { createModel, modelEntry } from '../models/registry.js';
 import type { FoldedUser, UserRef } from '../models/types.js';
+import { throwIfAborted } from '../util/async.js';
 import { encodeGenres } from './metrics.js';
 import {
   type PerUserValues,
@@ -133,7 +134,7 @@ export async function evaluate(dataset: Dataset, options: EvaluateOptions): Prom
     const popularity = fold.train.itemCounts();
     const rankUsers = usersWithRelevant(fold.test, relevance);
     for (let m = 0; m < models.length; m++) {
-      checkCancelled(options.signal);
+      throwIfAborted(options.signal, 'evaluate: cancelled');
       const spec = models[m];
       const label = `${spec.name} ${fold.name}`;
       options.onProgress?.(done, total, `${label}: fit`);
@@ -231,12 +232,4 @@ function meanFinite(values: number[]): number {
     n++;
   }
   return n > 0 ? sum / n : Number.NaN;
-}
-
-function checkCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    const error = new Error('evaluate: cancelled');
-    error.name = 'AbortError';
-    throw error;
-  }
 }

@@ -1,6 +1,7 @@
 import type { Csr, Interactions } from '../data/interactions.js';
 import { spdSolve } from '../math/cholesky.js';
 import { Rng } from '../math/random.js';
+import { yieldToEventLoop } from '../util/async.js';
 import { threadCount } from '../util/workers.js';
 import { gramSingle } from './als-kernel.js';
 import { type HalfStepSolver, ParallelSolver, SerialSolver } from './als-solvers.js';
@@ -85,7 +86,7 @@ export class Als extends FactorRanker<AlsParams> {
         await solver.halfStep('items', y, x, train.nItems, train.nUsers, reg, this.params.cgSteps);
         options.onProgress?.(it + 1, iterations, 'als');
         // Let timers and abort signals run between iterations on the single-thread path too.
-        await new Promise((resolve) => setImmediate(resolve));
+        await yieldToEventLoop();
       }
     } finally {
       await solver.close();

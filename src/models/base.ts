@@ -1,5 +1,6 @@
 import type { Interactions } from '../data/interactions.js';
 import { topK } from '../math/topk.js';
+import { throwIfAborted } from '../util/async.js';
 import type {
   Estimate,
   FitOptions,
@@ -302,11 +303,7 @@ function isArrayLike(x: unknown): x is ArrayLike<UserRef> {
   return Array.isArray(x) || ArrayBuffer.isView(x);
 }
 
-/** Throws an AbortError when the signal fired; call between epochs. */
+/** Throws an AbortError ("<model>: fit cancelled") when the signal fired; call between epochs. */
 export function checkAborted(signal: AbortSignal | undefined, model: string): void {
-  if (signal?.aborted) {
-    const error = new Error(`${model}: fit cancelled`);
-    error.name = 'AbortError';
-    throw error;
-  }
+  throwIfAborted(signal, `${model}: fit cancelled`);
 }

@@ -1,5 +1,6 @@
 import type { Interactions } from '../data/interactions.js';
 import { Rng } from '../math/random.js';
+import { yieldToEventLoop } from '../util/async.js';
 import { checkAborted, requireFinite } from './base.js';
 import { eventsAtLeast, FactorRanker } from './factors.js';
 import type { ModelEntry } from './registry.js';
@@ -110,7 +111,7 @@ export class Bpr extends FactorRanker<BprParams> {
         bias[j] += lr * (-z - reg * bias[j]);
       }
       options.onProgress?.(epoch + 1, iterations, 'bpr');
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
     checkAborted(options.signal, 'bpr');
     requireFinite(

@@ -1,4 +1,5 @@
 import type { Interactions } from '../data/interactions.js';
+import { yieldToEventLoop } from '../util/async.js';
 import { shared, threadCount, WorkerPool } from '../util/workers.js';
 import { checkAborted } from './base.js';
 import type { ItemKnnParams } from './itemknn.js';
@@ -107,7 +108,7 @@ export async function itemNeighbours(
       neighbourRange(task, scratch);
       finished();
       // Yield so an abort signalled meanwhile is seen before the next range.
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
   } else {
     const worker = import.meta.url.endsWith('.ts') ? './itemknn-worker.ts' : './itemknn-worker.js';

@@ -272,8 +272,3 @@ export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
     };
   }
 }
-
-/** Yield to the event loop between epochs so an abort signal (or a server) gets a turn. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}

@@ -1,8 +1,9 @@
 import type { Interactions } from '../data/interactions.js';
 import { Rng } from '../math/random.js';
+import { yieldToEventLoop } from '../util/async.js';
 import { checkAborted } from './base.js';
 import type { ModelEntry } from './registry.js';
-import { BiasedMf, type MfBaseParams, mfSchema, yieldToEventLoop } from './svd-base.js';
+import { BiasedMf, type MfBaseParams, mfSchema } from './svd-base.js';
 import { sgdEpoch } from './svd-kernel.js';
 import type { FitOptions, ModelState } from './types.js';
 
