@@ -209,27 +209,3 @@ export function gramSingle(y: Float32Array, rows: number, f: number, reg: number
   gramChunks({ y, rows, factors: f, partials, chunkStart: 0, chunkEnd: nChunks });
   return reduceGram(partials, nChunks, f, reg);
 }
-
-/**
- * Cut rows [0, n) into at most `parts` contiguous ranges of near-equal CG cost, which is about
- * f² per row (the dense G·p) plus 2f per stored entry (the sparse correction). Power-law data
- * makes equal row counts badly unbalanced.
- */
-export function balancedRanges(indptr: Int32Array, factors: number, parts: number): [number, number][] {
-  const n = indptr.length - 1;
-  const rowCost = factors / 2;
-  const total = indptr[n] + rowCost * n;
-  const ranges: [number, number][] = [];
-  let start = 0;
-  for (let k = 1; k <= parts && start < n; k++) {
-    const target = (total * k) / parts;
-    let end = k === parts ? n : start;
-    while (end < n && indptr[end] + rowCost * end < target) end++;
-    if (end > start) {
-      ranges.push([start, end]);
-      start = end;
-    }
-  }
-  if (start < n) ranges.push([start, n]);
-  return ranges;
-}

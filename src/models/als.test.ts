@@ -4,7 +4,8 @@ import { Interactions } from '../data/interactions.js';
 import { spdSolve } from '../math/cholesky.js';
 import { Rng } from '../math/random.js';
 import { Als } from './als.js';
-import { balancedRanges, cgSolveRows, GRAM_CHUNK, gramSingle } from './als-kernel.js';
+import { cgSolveRows, GRAM_CHUNK, gramSingle } from './als-kernel.js';
+import { cgRanges } from './als-solvers.js';
 import { Bpr } from './bpr.js';
 
 describeRecommender('als', () => new Als(), { rating: false, itemSimilarity: true });
@@ -135,7 +136,7 @@ describe('Als', () => {
 
   it('splits rows into contiguous ranges that cover every row once', () => {
     const indptr = Int32Array.from([0, 100, 100, 101, 102, 300, 301, 301, 302]);
-    const ranges = balancedRanges(indptr, 4, 3);
+    const ranges = cgRanges(indptr, 4, 3);
     expect(ranges[0][0]).toBe(0);
     expect(ranges[ranges.length - 1][1]).toBe(8);
     for (let k = 1; k < ranges.length; k++) expect(ranges[k][0]).toBe(ranges[k - 1][1]);

@@ -1,6 +1,6 @@
 import type { Interactions } from '../data/interactions.js';
 import { yieldToEventLoop } from '../util/async.js';
-import { shared, threadCount, WorkerPool } from '../util/workers.js';
+import { balancedRanges, shared, threadCount, WorkerPool } from '../util/workers.js';
 import { checkAborted } from './base.js';
 import type { ItemKnnParams } from './itemknn.js';
 import { type NeighbourTask, neighbourRange, neighbourScratch, SIMILARITY } from './itemknn-kernel.js';
@@ -94,11 +94,13 @@ export async function itemNeighbours(
     outIds: share(new Int32Array(nItems * slots)),
     outSims: share(new Float32Array(nItems * slots)),
   };
-  const tasks: NeighbourTask[] = balancedRanges(cost, threads * CHUNKS_PER_THREAD).map(([start, end]) => ({
-    ...base,
-    start,
-    end,
-  }));
+  const tasks: NeighbourTask[] = balancedRanges(nItems, threads * CHUNKS_PER_THREAD, (end) => cost[end]).map(
+    ([start, end]) => ({
+      ...base,
+      start,
+      end,
+    }),
+  );
   let done = 0;
   const finished = () => options.onProgress?.(++done, tasks.length, 'itemknn similarities');
   if (threads <= 1) {
@@ -128,24 +130,6 @@ export async function itemNeighbours(
     }
   }
   return compact(base.outCounts, base.outIds, base.outSims, slots);
-}
-
-/** Contiguous ranges of 0..n with near-equal total cost (`prefix` holds the running sums). */
-function balancedRanges(prefix: Float64Array, parts: number): [number, number][] {
-  const n = prefix.length - 1;
-  const total = prefix[n];
-  const ranges: [number, number][] = [];
-  let start = 0;
-  for (let k = 1; k <= parts && start < n; k++) {
-    let end = start;
-    const target = (total * k) / parts;
-    while (end < n && (prefix[end + 1] <= target || end === start)) end++;
-    if (k === parts) end = n;
-    ranges.push([start, end]);
-    start = end;
-  }
-  if (start < n) ranges.push([start, n]);
-  return ranges;
 }
 
 function compact(counts: Int32Array, ids: Int32Array, sims: Float32Array, slots: number): NeighbourLists {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shared, splitRange, WorkerPool } from './workers.js';
+import { balancedRanges, shared, splitRange, WorkerPool } from './workers.js';
 
 describe('WorkerPool', () => {
   it('runs tasks on worker threads over shared memory', async () => {
@@ -34,5 +34,18 @@ describe('WorkerPool', () => {
       [6, 10],
     ]);
     expect(splitRange(1, 4)).toEqual([[0, 1]]);
+  });
+
+  it('balances ranges by cost, each at least one unit long', () => {
+    const prefix = [0, 10, 11, 12, 13, 23, 24];
+    expect(balancedRanges(6, 3, (end) => prefix[end])).toEqual([
+      [0, 1],
+      [1, 4],
+      [4, 6],
+    ]);
+    expect(balancedRanges(2, 4, (end) => prefix[end])).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
   });
 });

@@ -121,6 +121,30 @@ export function splitRange(n: number, parts: number): [number, number][] {
   return ranges;
 }
 
+/**
+ * Split 0..n into at most `parts` contiguous ranges of near-equal cost, each at least one unit
+ * long; `costBefore(end)` is the total cost of units [0, end), non-decreasing from 0.
+ */
+export function balancedRanges(
+  n: number,
+  parts: number,
+  costBefore: (end: number) => number,
+): [number, number][] {
+  const total = costBefore(n);
+  const ranges: [number, number][] = [];
+  let start = 0;
+  for (let k = 1; k <= parts && start < n; k++) {
+    let end = start;
+    const target = (total * k) / parts;
+    while (end < n && (costBefore(end + 1) <= target || end === start)) end++;
+    if (k === parts) end = n;
+    ranges.push([start, end]);
+    start = end;
+  }
+  if (start < n) ranges.push([start, n]);
+  return ranges;
+}
+
 /** Copy a typed array onto shared memory so workers see it without copying. */
 export function shared<T extends Float32Array | Float64Array | Int32Array>(a: T): T {
   const Ctor = a.constructor as new (buffer: SharedArrayBuffer) => T;
