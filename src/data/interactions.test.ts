@@ -36,6 +36,12 @@ describe('Interactions', () => {
     expect(data.globalMean()).toBe(3);
   });
 
+  it('gives per-item counts and means, NaN for items without ratings', () => {
+    const { counts, means } = data.itemStats();
+    expect(Array.from(counts)).toEqual([2, 1, 0, 2]);
+    expect(Array.from(means)).toEqual([2, 4, Number.NaN, 3.5]);
+  });
+
   it('refuses columns of different lengths', () => {
     expect(
       () =>

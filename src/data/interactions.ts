@@ -100,6 +100,15 @@ export class Interactions {
     for (let k = 0; k < this.items.length; k++) counts[this.items[k]]++;
     return counts;
   }
+
+  /** Per-item count of interactions and mean rating (NaN for items with none); fresh arrays. */
+  itemStats(): { counts: Int32Array; means: Float64Array } {
+    const counts = this.itemCounts();
+    const means = new Float64Array(this.nItems);
+    for (let k = 0; k < this.items.length; k++) means[this.items[k]] += this.ratings[k];
+    for (let i = 0; i < this.nItems; i++) means[i] = counts[i] > 0 ? means[i] / counts[i] : Number.NaN;
+    return { counts, means };
+  }
 }
 
 /** Counting sort into CSR; duplicate (row, col) pairs are kept as given. */

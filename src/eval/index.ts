@@ -1,4 +1,6 @@
 /** Evaluation: reproducible splits, metrics, the model-comparison harness and its reports. */
+
+export { quantile } from '../math/stats.js';
 export {
   type EvalLogger,
   type EvaluateOptions,
@@ -26,7 +28,7 @@ export {
   recallAtK,
   rmse,
 } from './metrics.js';
-export { type BootstrapOptions, type PairedComparison, pairedBootstrap, quantile } from './paired.js';
+export { type BootstrapOptions, type PairedComparison, pairedBootstrap } from './paired.js';
 export { formatTable, type References, type ReportOptions, renderHtml, toJson } from './report.js';
 export type { PerUserValues, Relevance } from './scoring.js';
 export { type Fold, PROTOCOLS, type Protocol, type SplitOptions, splitFolds } from './splits.js';

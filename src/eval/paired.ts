@@ -1,4 +1,5 @@
 import { Rng } from '../math/random.js';
+import { quantile } from '../math/stats.js';
 
 /** Options of `pairedBootstrap`. */
 export interface BootstrapOptions {
@@ -80,13 +81,4 @@ export function pairedBootstrap(
     samples,
     confidence,
   };
-}
-
-/** The q-quantile of ascending `sorted`, interpolating linearly between ranks (numpy's default). */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }

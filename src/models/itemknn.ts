@@ -211,19 +211,7 @@ export class ItemKnn extends Recommender<ItemKnnParams> {
   }
 
   private itemStats(): { counts: Int32Array; means: Float64Array } {
-    if (this.stats === undefined) {
-      const csc = this.requireTrain().byItem();
-      const nItems = csc.indptr.length - 1;
-      const counts = new Int32Array(nItems);
-      const means = new Float64Array(nItems);
-      for (let i = 0; i < nItems; i++) {
-        let sum = 0;
-        for (let p = csc.indptr[i]; p < csc.indptr[i + 1]; p++) sum += csc.values[p];
-        counts[i] = csc.indptr[i + 1] - csc.indptr[i];
-        means[i] = counts[i] > 0 ? sum / counts[i] : NaN;
-      }
-      this.stats = { counts, means };
-    }
+    this.stats ??= this.requireTrain().itemStats();
     return this.stats;
   }
 

@@ -1,4 +1,5 @@
 import type { Interactions } from '../data/interactions.js';
+import { quantile } from '../math/stats.js';
 import { topK } from '../math/topk.js';
 import { checkAborted, Recommender } from './base.js';
 import type { ModelEntry } from './registry.js';
@@ -84,10 +85,7 @@ export class Popularity extends Recommender<PopularityParams> {
     const nItems = train.nItems;
     const n = train.size;
     const mu = train.globalMean();
-    const counts = train.itemCounts();
-    const means = new Float64Array(nItems);
-    for (let k = 0; k < n; k++) means[train.items[k]] += train.ratings[k];
-    for (let i = 0; i < nItems; i++) means[i] = counts[i] > 0 ? means[i] / counts[i] : NaN;
+    const { counts, means } = train.itemStats();
     const m =
       this.params.minVotes > 0 ? this.params.minVotes : quantileOfRated(counts, this.params.votesQuantile);
     // Counting sort of timestamps by item, so trending() needs only state after a reload.
@@ -267,11 +265,7 @@ export function weightedRatings(
 /** The q-quantile (linear interpolation, as numpy's default) of the non-zero counts; 0 if none. */
 export function quantileOfRated(counts: Int32Array, q: number): number {
   const rated = counts.filter((c) => c > 0).sort();
-  if (rated.length === 0) return 0;
-  const pos = q * (rated.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, rated.length - 1);
-  return rated[lo] + (pos - lo) * (rated[hi] - rated[lo]);
+  return rated.length === 0 ? 0 : quantile(rated, q);
 }
 
 export const popularityEntry: ModelEntry = {
