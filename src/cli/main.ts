@@ -2,11 +2,14 @@ import { Command, CommanderError } from 'commander';
 import { dataCommand, importCommand } from './data-commands.js';
 import { evaluateCommand } from './evaluate-command.js';
 import { modelsCommand, recommendCommand, trainCommand } from './model-commands.js';
+import { serveCommand } from './serve-command.js';
 
 /** The `cinerec` command line. Each command lives in its own module; this file only assembles them. */
 export function buildProgram(): Command {
   const program = new Command('cinerec')
-    .description('Hybrid movie recommendation engine: load MovieLens, train models, evaluate them honestly.')
+    .description(
+      'Hybrid movie recommendation engine: load MovieLens, train models, evaluate them honestly, serve them over HTTP.',
+    )
     .version('0.1.0');
   program.addCommand(dataCommand());
   program.addCommand(importCommand());
@@ -14,6 +17,7 @@ export function buildProgram(): Command {
   program.addCommand(trainCommand());
   program.addCommand(recommendCommand());
   program.addCommand(modelsCommand());
+  program.addCommand(serveCommand());
   configureTree(program);
   return program;
 }

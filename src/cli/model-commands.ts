@@ -15,48 +15,62 @@ import {
 import { cliSettings, loadNamedDataset } from './context.js';
 import { checkSetModels, collectParam, outputFile, positiveInt } from './options.js';
 import { Progress } from './progress.js';
+import { registryCommands, trainIntoRegistry } from './registry-commands.js';
+import { addServiceOptions } from './service-options.js';
 
 export function trainCommand(): Command {
-  return new Command('train')
-    .description('Fit one model on a whole dataset and save it as a checksummed artifact')
-    .requiredOption('--dataset <name>', 'dataset name or an imported dataset')
+  const command = new Command('train')
+    .description(
+      'Fit one model on a whole dataset and save it as a checksummed artifact; without --dataset, train on the service store’s ratings and record a run in the model registry',
+    )
+    .option('--dataset <name>', 'dataset name or an imported dataset (omit to train on the store)')
     .requiredOption('--model <name>', 'model name (see `cinerec models`)')
     .option('--set <model.param=value>', 'set a model parameter (repeatable)', collectParam, {})
     .option(
       '--out <file>',
-      'artifact path (default: $CINEREC_HOME/models/<model>-<time>.cinerec)',
+      'artifact path, with --dataset (default: $CINEREC_HOME/models/<model>-<time>.cinerec)',
       outputFile,
     )
-    .action(async (options) => {
-      const entry = modelEntry(options.model);
-      checkSetModels(options.set, [entry.name], '--model');
-      const params = (options.set as Record<string, Record<string, unknown>>)[entry.name] ?? {};
-      const model = createModel(entry.name, params);
-      const dataset = await loadNamedDataset(options.dataset);
-      const progress = new Progress();
-      const started = performance.now();
-      await model.fit(dataset.ratings, {
-        onProgress: progress.track(entry.name),
-        itemGenres: dataset.movies.map((m) => m.genres),
-      });
-      progress.stop();
-      const fitSeconds = (performance.now() - started) / 1000;
-      let out = options.out as string | undefined;
-      if (out === undefined) {
-        const dir = join(cliSettings().home, 'models');
-        await mkdir(dir, { recursive: true });
-        out = join(dir, `${entry.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cinerec`);
-      }
-      const sha256 = await saveModel(model, out, {
-        // As given, so `recommend` finds it again: a release or import name, or a folder's absolute path.
-        dataset: existsSync(options.dataset) ? resolve(options.dataset) : options.dataset,
-        fingerprint: datasetFingerprint(dataset),
-        fitSeconds,
-      });
-      process.stdout.write(
-        `${JSON.stringify({ model: entry.name, params: model.params, artifact: out, sha256, fitSeconds })}\n`,
-      );
+    .option('--promote', 'without --dataset: promote the run once trained');
+  return addServiceOptions(command).action(async (options) => {
+    const entry = modelEntry(options.model);
+    checkSetModels(options.set, [entry.name], '--model');
+    const params = (options.set as Record<string, Record<string, unknown>>)[entry.name] ?? {};
+    if (options.dataset === undefined) {
+      if (options.out !== undefined)
+        throw new Error(
+          '--out needs --dataset (registry runs keep their artifacts under $CINEREC_HOME/models)',
+        );
+      await trainIntoRegistry(entry.name, params, options);
+      return;
+    }
+    if (options.promote === true) throw new Error('--promote needs the registry: omit --dataset');
+    const model = createModel(entry.name, params);
+    const dataset = await loadNamedDataset(options.dataset);
+    const progress = new Progress();
+    const started = performance.now();
+    await model.fit(dataset.ratings, {
+      onProgress: progress.track(entry.name),
+      itemGenres: dataset.movies.map((m) => m.genres),
     });
+    progress.stop();
+    const fitSeconds = (performance.now() - started) / 1000;
+    let out = options.out as string | undefined;
+    if (out === undefined) {
+      const dir = join(cliSettings().home, 'models');
+      await mkdir(dir, { recursive: true });
+      out = join(dir, `${entry.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cinerec`);
+    }
+    const sha256 = await saveModel(model, out, {
+      // As given, so `recommend` finds it again: a release or import name, or a folder's absolute path.
+      dataset: existsSync(options.dataset) ? resolve(options.dataset) : options.dataset,
+      fingerprint: datasetFingerprint(dataset),
+      fitSeconds,
+    });
+    process.stdout.write(
+      `${JSON.stringify({ model: entry.name, params: model.params, artifact: out, sha256, fitSeconds })}\n`,
+    );
+  });
 }
 
 export function recommendCommand(): Command {
@@ -132,8 +146,13 @@ function likedItems(text: string, dataset: Dataset): Int32Array {
   });
 }
 
+/** `models`: every algorithm and its parameters; `models list|promote|rollback`: the registry. */
 export function modelsCommand(): Command {
-  return new Command('models').description('List the models and their parameters').action(() => {
+  const command = new Command('models').description(
+    'List the models and their parameters; `models list|promote|rollback` manage the service’s model registry',
+  );
+  registryCommands(command);
+  return command.action(() => {
     for (const name of modelNames()) {
       const entry = modelEntry(name);
       process.stdout.write(`${name} (${entry.kind}): ${entry.description}\n`);

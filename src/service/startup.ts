@@ -39,6 +39,8 @@ export interface StartOptions {
   skipMetrics?: boolean;
   engine?: Omit<EngineOptions, 'minRatings'>;
   log?: Logger;
+  /** Stops a start-up in progress (the server closing before models are ready). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -53,15 +55,7 @@ export async function startService(settings: ServiceSettings, options: StartOpti
   const ownStore = options.store === undefined;
   const store = options.store ?? (await openStore(settings.databaseUrl));
   try {
-    const counts = await store.counts();
-    if (counts.movies === 0) {
-      const dataset = options.dataset ?? (await loadDefaultDataset(settings));
-      await importDataset(store, dataset);
-      log.info(
-        { dataset: dataset.name, movies: dataset.movies.length, ratings: dataset.ratings.size },
-        'imported',
-      );
-    }
+    await ensureCatalog(store, settings, { dataset: options.dataset, log });
     const registry = new ModelRegistry(store, { home: settings.home, seed: settings.seed });
     const roles = { ...DEFAULT_ROLES, ranking: settings.defaultModel, ...options.engine?.roles };
     const engine = await Engine.open(store, registry, {
@@ -85,6 +79,7 @@ export async function startService(settings: ServiceSettings, options: StartOpti
     let data: StoreDataset | undefined;
     for (const algorithm of new Set(Object.values(roles))) {
       if (engine.snapshot.model(algorithm) !== undefined) continue;
+      options.signal?.throwIfAborted();
       data ??= await loadStoreDataset(store);
       log.info({ algorithm }, 'training default model');
       const run = await engine.train(algorithm, {
@@ -93,6 +88,7 @@ export async function startService(settings: ServiceSettings, options: StartOpti
         onProgress: options.progress?.(algorithm),
         data,
         promote: true,
+        signal: options.signal,
       });
       log.info({ algorithm, runId: run.id, metrics: run.metrics }, 'trained and promoted');
     }
@@ -111,6 +107,21 @@ export async function startService(settings: ServiceSettings, options: StartOpti
     if (ownStore) await store.close();
     throw error;
   }
+}
+
+/** Import `dataset` (default: `settings.dataset`) when the store has no movies yet. */
+export async function ensureCatalog(
+  store: Store,
+  settings: ServiceSettings,
+  options: { dataset?: Dataset; log?: Logger } = {},
+): Promise<void> {
+  if ((await store.counts()).movies > 0) return;
+  const dataset = options.dataset ?? (await loadDefaultDataset(settings));
+  await importDataset(store, dataset);
+  (options.log ?? defaultLog).info(
+    { dataset: dataset.name, movies: dataset.movies.length, ratings: dataset.ratings.size },
+    'imported into the empty store',
+  );
 }
 
 /** `settings.dataset` through the one loader, with TMDB metadata when a tmdb/ folder is around. */

@@ -1,0 +1,84 @@
+// `cinerec train --model` into the registry, `models list|promote|rollback`, in-process, on a
+// SQLite store in a temporary CINEREC_HOME holding the small synthetic catalog.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { smallDataset } from '../service/service.fixture.js';
+import { importDataset } from '../service/startup.js';
+import { openStore } from '../store/open.js';
+import { runCli } from './main.js';
+
+let home = '';
+let db = '';
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'cinerec-cli-svc-'));
+  db = `sqlite://${join(home, 'cinerec.db')}`;
+  const store = await openStore(db);
+  await importDataset(store, smallDataset());
+  await store.close();
+});
+
+afterAll(() => {
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const text = (chunk: unknown) =>
+    typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+    out.push(text(chunk));
+    return true;
+  });
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
+    err.push(text(chunk));
+    return true;
+  });
+  process.exitCode = undefined;
+  try {
+    await runCli(['node', 'cinerec', ...args, '--home', home, '--database-url', db]);
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+describe('cinerec registry commands', () => {
+  it('trains runs into the registry, lists, promotes and rolls back', async () => {
+    const first = await cli('train', '--model', 'popularity', '--promote');
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const run1 = JSON.parse(first.stdout);
+    expect(run1).toMatchObject({ algorithm: 'popularity', status: 'promoted' });
+    expect(run1.metrics['holdout.rmse']).toBeGreaterThan(0);
+
+    const second = JSON.parse(
+      (await cli('train', '--model', 'popularity', '--set', 'popularity.minVotes=3')).stdout,
+    );
+    expect(second).toMatchObject({ status: 'trained', params: { minVotes: 3 } });
+    const promoted = await cli('models', 'promote', String(second.id));
+    expect(promoted.stdout).toMatch(new RegExp(`^ +${second.id} +popularity +promoted `));
+
+    const list = await cli('models', 'list');
+    expect(list.stdout.trimEnd().split('\n')).toHaveLength(2);
+    expect(list.stdout).toMatch(new RegExp(`^ +${run1.id} +popularity +trained .*rmse=`, 'm'));
+
+    const back = await cli('models', 'rollback', 'popularity');
+    expect(back.stdout).toMatch(new RegExp(`^ +${run1.id} +popularity +promoted `));
+  });
+
+  it('refuses unknown runs and algorithms with one line', async () => {
+    const unknown = await cli('models', 'promote', '999');
+    expect(unknown).toMatchObject({ code: 1, stderr: 'cinerec: unknown model run 999\n' });
+    const none = await cli('models', 'rollback', 'svd');
+    expect(none.stderr).toBe('cinerec: no earlier promoted run of svd to roll back to\n');
+    const out = await cli('train', '--model', 'popularity', '--out', join(home, 'x.cinerec'));
+    expect(out.stderr).toMatch(/^cinerec: --out needs --dataset/);
+  });
+});

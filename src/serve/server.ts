@@ -1,0 +1,54 @@
+import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
+import type { ProgressFn } from '../service/registry.js';
+import { type Service, startService } from '../service/startup.js';
+import { log } from '../util/log.js';
+import { createApp } from './app.js';
+import type { ServerSettings } from './settings.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  /** Resolves when models are loaded (or rejects when start-up failed). */
+  service: Promise<Service>;
+  close(): Promise<void>;
+}
+
+/**
+ * Listen at once (liveness answers, readiness says 503), start the service behind the app, and
+ * close gracefully on SIGINT/SIGTERM: stop accepting, finish requests in flight, close the store.
+ */
+export async function startServer(
+  settings: ServerSettings,
+  options: { progress?: (key: string) => ProgressFn; handleSignals?: boolean } = {},
+): Promise<RunningServer> {
+  const abort = new AbortController();
+  const service = startService(settings, { progress: options.progress, signal: abort.signal });
+  const app = await createApp({ service, settings }, log);
+  app.addHook('onClose', async () => {
+    abort.abort();
+    const started = await service.catch(() => undefined);
+    await started?.close();
+  });
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= app.close();
+    return closing;
+  };
+  if (options.handleSignals ?? true) {
+    const grace = closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+      if (err) app.log.error({ err }, 'closing after an error');
+      else app.log.info({ signal }, 'closing');
+      await close();
+    });
+    app.addHook('onClose', async () => grace.uninstall());
+  }
+  let url: string;
+  try {
+    url = await app.listen({ port: settings.port, host: settings.host });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { app, url, service, close };
+}

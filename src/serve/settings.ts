@@ -1,0 +1,48 @@
+import { type ServiceSettings, serviceSettings } from '../service/settings.js';
+
+/** HTTP settings on top of the service's; each has an env var and a `cinerec serve` flag. */
+export interface ServerSettings extends ServiceSettings {
+  /** `PORT` (8000). */
+  port: number;
+  /** `HOST` (127.0.0.1; 0.0.0.0 in a container). */
+  host: string;
+  /** `CINEREC_API_KEYS`, comma-separated; empty = no key needed anywhere. */
+  apiKeys: string[];
+  /** Requests per IP per minute (`CINEREC_RATE_LIMIT_READS` / `_WRITES`); 0 = no limit. */
+  rateLimitReads: number;
+  rateLimitWrites: number;
+  /** `CINEREC_CORS_ORIGINS`, comma-separated; empty = no CORS headers. */
+  corsOrigins: string[];
+}
+
+export function serverSettings(
+  overrides: Partial<ServerSettings> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ServerSettings {
+  const { port, host, apiKeys, rateLimitReads, rateLimitWrites, corsOrigins, ...service } = overrides;
+  return {
+    ...serviceSettings(service, env),
+    port: port ?? count(env, 'PORT', 8000),
+    host: host ?? (env.HOST || '127.0.0.1'),
+    apiKeys: apiKeys ?? list(env.CINEREC_API_KEYS),
+    rateLimitReads: rateLimitReads ?? count(env, 'CINEREC_RATE_LIMIT_READS', 0),
+    rateLimitWrites: rateLimitWrites ?? count(env, 'CINEREC_RATE_LIMIT_WRITES', 0),
+    corsOrigins: corsOrigins ?? list(env.CINEREC_CORS_ORIGINS),
+  };
+}
+
+function list(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got '${text}'`);
+  return value;
+}
