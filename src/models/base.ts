@@ -195,7 +195,7 @@ export abstract class Recommender<P extends Record<string, unknown> = Record<str
    */
   similarItems(item: number, n = 10): Ranked {
     const out = new Float32Array(this.nItems);
-    if (!this.itemSimilarityInto(item, out)) return { ids: new Int32Array(0), scores: new Float32Array(0) };
+    if (!this.itemSimilarityInto(item, out)) return emptyRanked();
     const skip = new Uint8Array(this.nItems);
     skip[item] = 1;
     return topK(out, n, skip);
@@ -226,7 +226,7 @@ export abstract class Recommender<P extends Record<string, unknown> = Record<str
     for (let k = 0; k < list.length; k++) {
       const user = list[k];
       if (this.userProblem(user, train) !== undefined || !this.scoreInto(user, scores)) {
-        results.push({ ids: new Int32Array(0), scores: new Float32Array(0) });
+        results.push(emptyRanked());
         continue;
       }
       if (options.only !== undefined) {
@@ -301,6 +301,11 @@ function describeUser(user: UserRef): string {
 
 function isArrayLike(x: unknown): x is ArrayLike<UserRef> {
   return Array.isArray(x) || ArrayBuffer.isView(x);
+}
+
+/** A ranked list with no items (a fresh one each call: callers may keep it). */
+export function emptyRanked(): Ranked {
+  return { ids: new Int32Array(0), scores: new Float32Array(0) };
 }
 
 /** Throws an AbortError ("<model>: fit cancelled") when the signal fired; call between epochs. */

@@ -1,5 +1,5 @@
 import type { Interactions } from '../data/interactions.js';
-import { checkAborted, Recommender } from './base.js';
+import { checkAborted, emptyRanked, Recommender } from './base.js';
 import { fitBiases, shrunkMean } from './baseline.js';
 import { itemNeighbours, similarityInputs } from './itemknn-similarity.js';
 import type { ModelEntry } from './registry.js';
@@ -195,7 +195,7 @@ export class ItemKnn extends Recommender<ItemKnnParams> {
    */
   moreLikeThis(item: number, n = 10, options: MoreLikeThisOptions = {}): Ranked {
     const train = this.requireTrain();
-    if (!(item >= 0 && item < train.nItems)) return { ids: new Int32Array(0), scores: new Float32Array(0) };
+    if (!(item >= 0 && item < train.nItems)) return emptyRanked();
     const { counts, means } = this.itemStats();
     const minCount = options.minCount ?? 0;
     const minMean = options.minMean ?? Number.NEGATIVE_INFINITY;

@@ -1,7 +1,7 @@
 import type { Interactions } from '../data/interactions.js';
 import { quantile } from '../math/stats.js';
 import { topK } from '../math/topk.js';
-import { checkAborted, Recommender } from './base.js';
+import { checkAborted, emptyRanked, Recommender } from './base.js';
 import type { ModelEntry } from './registry.js';
 import type {
   Estimate,
@@ -148,7 +148,7 @@ export class Popularity extends Recommender<PopularityParams> {
     const source = this.rankScores();
     const wanted = genre.toLowerCase();
     const g = this.genres.findIndex((name) => name.toLowerCase() === wanted);
-    if (g < 0) return { ids: new Int32Array(0), scores: new Float32Array(0) };
+    if (g < 0) return emptyRanked();
     const members = this.genreItems.subarray(this.genreIndptr[g], this.genreIndptr[g + 1]);
     const scores = new Float64Array(members.length);
     for (let k = 0; k < members.length; k++) scores[k] = source[members[k]];

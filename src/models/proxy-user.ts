@@ -1,5 +1,5 @@
 import type { Interactions } from '../data/interactions.js';
-import type { Recommender } from './base.js';
+import { emptyRanked, type Recommender } from './base.js';
 import type { NewUserRatings, Ranked, RecommendOptions } from './types.js';
 
 /** The existing user standing in for a newcomer who named a list of movies. */
@@ -101,7 +101,7 @@ export function recommendFromList(
     return { ranked: model.recommend([folded], recommend)[0], proxy: null };
   }
   const proxy = matchProxyUser(model.trainData, listed);
-  if (proxy === null) return { ranked: { ids: new Int32Array(0), scores: new Float32Array(0) }, proxy };
+  if (proxy === null) return { ranked: emptyRanked(), proxy };
   // The listed movies are already known to the newcomer: never recommend them back.
   const banned = new Set(listed);
   if (recommend.only !== undefined) {
