@@ -7,6 +7,7 @@ import {
   type GenreBits,
   intraListDiversity,
   novelty,
+  type RankingScores,
   type RelevantSet,
   rankingAtK,
 } from './metrics.js';
@@ -17,7 +18,7 @@ export type Relevance = 'all' | { minRating: number };
 /** Per-user ranking values of one fold, in the order of `users` (for paired comparisons). */
 export interface PerUserValues {
   users: Int32Array;
-  values: Record<'precision' | 'recall' | 'ndcg' | 'map' | 'hit' | 'mrr', Float64Array>;
+  values: Record<keyof RankingScores, Float64Array>;
 }
 
 /** Rating-prediction errors of one fold. */
@@ -82,13 +83,7 @@ function isRelevant(rating: number, relevance: Relevance): boolean {
 }
 
 /** Ranking metrics of one fold: means over users, the lists' beyond-accuracy metrics, per-user values. */
-export interface RankingFoldScores {
-  precision: number;
-  recall: number;
-  ndcg: number;
-  map: number;
-  hit: number;
-  mrr: number;
+export interface RankingFoldScores extends RankingScores {
   coverage: number;
   novelty: number;
   diversity: number;
