@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DelimitedOptions, readDelimited } from './csv.js';
-import type { Movie } from './dataset.js';
+import type { Dataset, Movie, RatingScale } from './dataset.js';
 import { mergeDuplicates, type RatingColumns } from './duplicates.js';
 import { growFloat32, growFloat64, growInt32, IdIndexer } from './growable.js';
 import { IdMap, type RawId } from './idmap.js';
@@ -49,6 +49,32 @@ export class CatalogBuilder {
     this.unknownIds++;
     this.movies.push({ movieId, title: `Unknown ${movieId}`, year: null, genres: [] });
     return this.items.add(movieId);
+  }
+
+  /**
+   * The loaded dataset: `ratings` over every user of `users` and every movie catalogued, a copy of
+   * `scale`, the optional parts given, and the warnings met while reading `source`.
+   */
+  toDataset(
+    parts: {
+      name: string;
+      users: IdIndexer;
+      ratings: RatingColumns;
+      scale: RatingScale;
+      source: string;
+    } & Pick<Dataset, 'predefinedSplits' | 'genome'>,
+  ): Dataset {
+    const { name, users, ratings, scale, source, ...optional } = parts;
+    return {
+      name,
+      ratings: toInteractions(ratings, users.map.size, this.movies.length),
+      users: users.map,
+      items: this.items.map,
+      movies: this.movies,
+      scale: { ...scale },
+      ...optional,
+      warnings: this.warnings(source),
+    };
   }
 
   warnings(source: string): string[] {

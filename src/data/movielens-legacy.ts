@@ -88,16 +88,14 @@ export async function loadMl100k(dir: string, name: string, options: MovieLensOp
     train: toInteractions(s.train, nUsers, nItems),
     test: toInteractions(s.test, nUsers, nItems),
   }));
-  return {
+  return catalog.toDataset({
     name,
-    ratings: toInteractions(all, nUsers, nItems),
-    users: users.map,
-    items: catalog.items.map,
-    movies: catalog.movies,
-    scale: { ...WHOLE_STAR_SCALE },
+    users,
+    ratings: all,
+    scale: WHOLE_STAR_SCALE,
+    source: dataFile,
     ...(predefinedSplits.length > 0 ? { predefinedSplits } : {}),
-    warnings: catalog.warnings(dataFile),
-  };
+  });
 }
 
 /**
@@ -134,15 +132,13 @@ export async function loadDat(dir: string, name: string, options: MovieLensOptio
   for (let k = 0; k < columns.ratings.length && !halfStars; k++) {
     halfStars = !Number.isInteger(columns.ratings[k]);
   }
-  return {
+  return catalog.toDataset({
     name,
-    ratings: toInteractions(columns, users.map.size, catalog.movies.length),
-    users: users.map,
-    items: catalog.items.map,
-    movies: catalog.movies,
-    scale: halfStars ? { ...HALF_STAR_SCALE } : { ...WHOLE_STAR_SCALE },
-    warnings: catalog.warnings(ratingsFile),
-  };
+    users,
+    ratings: columns,
+    scale: halfStars ? HALF_STAR_SCALE : WHOLE_STAR_SCALE,
+    source: ratingsFile,
+  });
 }
 
 /** Users in the order of the user file (u.user, users.dat) when there is one, so ids 1..n map to 0..n-1. */

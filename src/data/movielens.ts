@@ -1,14 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { log } from '../util/log.js';
-import {
-  CatalogBuilder,
-  HALF_STAR_SCALE,
-  readRatingsFile,
-  requireFile,
-  splitGenres,
-  toInteractions,
-} from './catalog.js';
+import { CatalogBuilder, HALF_STAR_SCALE, readRatingsFile, requireFile, splitGenres } from './catalog.js';
 import { estimateLines, readDelimited, readFirstRecord, requireColumn } from './csv.js';
 import type { Dataset } from './dataset.js';
 import { IdIndexer } from './growable.js';
@@ -117,16 +110,14 @@ async function loadCsvLayout(dir: string, name: string, options: MovieLensOption
     });
   }
   const genome = options.withGenome === true ? await readGenome(dir, catalog) : undefined;
-  return {
+  return catalog.toDataset({
     name,
-    ratings: toInteractions(columns, users.map.size, catalog.movies.length),
-    users: users.map,
-    items: catalog.items.map,
-    movies: catalog.movies,
-    scale: { ...HALF_STAR_SCALE },
+    users,
+    ratings: columns,
+    scale: HALF_STAR_SCALE,
+    source: ratingsFile,
     ...(genome === undefined ? {} : { genome }),
-    warnings: catalog.warnings(ratingsFile),
-  };
+  });
 }
 
 /** movies.csv: movieId,title,genres with titles quoted when they hold commas. */
