@@ -27,15 +27,6 @@ export class Growable<T extends Typed> {
     this.data[this.count++] = value;
   }
 
-  /** Element `k` (no bounds check beyond the typed array's own). */
-  at(k: number): number {
-    return this.data[k];
-  }
-
-  set(k: number, value: number): void {
-    this.data[k] = value;
-  }
-
   /** Make room for `capacity` elements in total. */
   grow(capacity: number): void {
     if (capacity <= this.data.length) return;

@@ -27,7 +27,7 @@ export interface MfParams {
 /**
  * One Funk-SVD epoch (Surprise's SVD.sgd): for each rating in `order`, err = r − r̂ and
  * b_u += lr(err − λb_u), b_i += lr(err − λb_i), p_u += lr(err·q_i − λp_u), q_i += lr(err·p_u − λq_i),
- * both factor updates computed from the old values. Returns the sum of squared errors seen.
+ * both factor updates computed from the old values.
  */
 export function sgdEpoch(
   users: Int32Array,
@@ -36,13 +36,12 @@ export function sgdEpoch(
   order: Int32Array,
   m: MfParams,
   rates: SgdRates,
-): number {
+): void {
   const { mu, k, userBias: bu, itemBias: bi, userFactors: P, itemFactors: Q } = m;
   const { lrBias, lrFactors, regBias, regFactors } = rates;
   // p ← p + lr(err·q − λp) rewritten as p·(1 − lr·λ) + (lr·err)·q: one multiply fewer per factor.
   const keepFactor = 1 - lrFactors * regFactors;
   const keepBias = 1 - lrBias * regBias;
-  let sse = 0;
   for (let t = 0; t < order.length; t++) {
     const r = order[t];
     const u = users[r];
@@ -54,7 +53,6 @@ export function sgdEpoch(
     let dot = 0;
     for (let a = pu, b = qi; a < end; a++, b++) dot += P[a] * Q[b];
     const err = ratings[r] - (mu + bu[u] + bi[i] + dot);
-    sse += err * err;
     bu[u] = keepBias * bu[u] + lrBias * err;
     bi[i] = keepBias * bi[i] + lrBias * err;
     const step = lrFactors * err;
@@ -65,7 +63,6 @@ export function sgdEpoch(
       Q[b] = keepFactor * q + step * p;
     }
   }
-  return sse;
 }
 
 /** Scratch buffers for `svdppEpoch`, allocated once per fit. */
@@ -95,11 +92,10 @@ export function svdppEpoch(
   rates: SgdRates & { lrImplicit: number; regImplicit: number },
   scratch: SvdppScratch,
   rand: () => number,
-): number {
+): void {
   const { mu, k, userBias: bu, itemBias: bi, userFactors: P, itemFactors: Q } = m;
   const { lrBias, lrFactors, regBias, regFactors, lrImplicit, regImplicit } = rates;
   const { z, grad, positions } = scratch;
-  let sse = 0;
   for (let t = 0; t < userOrder.length; t++) {
     const u = userOrder[t];
     const start = indptr[u];
@@ -129,7 +125,6 @@ export function svdppEpoch(
       let dot = 0;
       for (let f = 0; f < k; f++) dot += Q[qi + f] * (P[pu + f] + z[f]);
       const err = vals[pos] - (mu + bu[u] + bi[i] + dot);
-      sse += err * err;
       bu[u] += lrBias * (err - regBias * bu[u]);
       bi[i] += lrBias * (err - regBias * bi[i]);
       for (let f = 0; f < k; f++) {
@@ -149,7 +144,6 @@ export function svdppEpoch(
       for (let f = 0; f < k; f++) Y[yj + f] = Y[yj + f] * decay + lrImplicit * norm * grad[f];
     }
   }
-  return sse;
 }
 
 /**
