@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { batchCommand } from './batch-command.js';
 import { dataCommand, importCommand } from './data-commands.js';
 import { evaluateCommand } from './evaluate-command.js';
 import { modelsCommand, recommendCommand, trainCommand } from './model-commands.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(recommendCommand());
   program.addCommand(modelsCommand());
   program.addCommand(serveCommand());
+  program.addCommand(batchCommand());
   configureTree(program);
   return program;
 }

@@ -73,6 +73,18 @@ describe('cinerec registry commands', () => {
     expect(back.stdout).toMatch(new RegExp(`^ +${run1.id} +popularity +promoted `));
   });
 
+  it('batch writes every user’s top-N, training the missing default models first', async () => {
+    const run = await cli('batch', '--n', '3');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ users: 200, n: 3, modelRunId: expect.any(Number) });
+    const store = await openStore(db);
+    try {
+      expect((await store.getBatchRecommendation(1))?.movieIds).toHaveLength(3);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses unknown runs and algorithms with one line', async () => {
     const unknown = await cli('models', 'promote', '999');
     expect(unknown).toMatchObject({ code: 1, stderr: 'cinerec: unknown model run 999\n' });

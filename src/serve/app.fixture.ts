@@ -3,7 +3,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { expect } from 'vitest';
 import { startTestService, type TestService } from '../service/service.fixture.js';
 import { buildApp } from './app.js';
-import { serverSettings } from './settings.js';
+import { type ServerSettings, serverSettings } from './settings.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -11,9 +11,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(): Promise<TestApp> {
+/** The small service behind an app; `settings` as given, the environment ignored. */
+export async function startTestApp(settings: Partial<ServerSettings> = {}): Promise<TestApp> {
   const svc = await startTestService();
-  const app = await buildApp({ service: svc, settings: serverSettings({}, {}) });
+  const app = await buildApp({ service: svc, settings: serverSettings(settings, {}) });
   return {
     app,
     svc,

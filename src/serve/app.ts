@@ -1,8 +1,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Service } from '../service/startup.js';
+import auth from './plugins/app/auth.js';
 import errors from './plugins/app/errors.js';
+import metrics from './plugins/app/metrics.js';
 import service from './plugins/app/service.js';
+import cors from './plugins/external/cors.js';
+import rateLimit from './plugins/external/rate-limit.js';
 import swagger from './plugins/external/swagger.js';
+import adminRoutes from './routes/admin.js';
 import healthRoutes from './routes/health.js';
 import movieRoutes from './routes/movies.js';
 import predictionRoutes from './routes/predictions.js';
@@ -21,15 +26,21 @@ export interface AppOptions {
 
 /** The application as a plugin: everything but listening. */
 export default async function app(fastify: FastifyInstance, options: AppOptions): Promise<void> {
+  const settings = options.settings ?? serverSettings();
   await fastify.register(errors);
+  await fastify.register(cors, { origins: settings.corsOrigins });
   await fastify.register(swagger);
   await fastify.register(service, { service: options.service });
+  await fastify.register(metrics);
+  await fastify.register(auth, { keys: settings.apiKeys });
+  await fastify.register(rateLimit, { reads: settings.rateLimitReads, writes: settings.rateLimitWrites });
   await fastify.register(healthRoutes);
   await fastify.register(recommendationRoutes);
   await fastify.register(userRoutes);
   await fastify.register(predictionRoutes);
   await fastify.register(movieRoutes);
   await fastify.register(ratingRoutes);
+  await fastify.register(adminRoutes);
 }
 
 /** Fastify options the app relies on: validation, error format, body limit; silent without a logger. */
@@ -47,7 +58,7 @@ export function fastifyOptions(logger?: FastifyBaseLogger): FastifyServerOptions
 export async function createApp(options: AppOptions, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
   const fastify = Fastify(fastifyOptions(logger));
   fastify.setValidatorCompiler(validatorCompiler);
-  await fastify.register(app, { settings: serverSettings(), ...options });
+  await fastify.register(app, options);
   return fastify;
 }
 

@@ -51,6 +51,9 @@ describe('health, OpenAPI and the error shape', () => {
     expect(Object.keys(spec.paths).sort()).toEqual([
       '/health/live',
       '/health/ready',
+      '/models',
+      '/models/{algorithm}/rollback',
+      '/models/{id}/promote',
       '/movies',
       '/movies/{movieId}',
       '/movies/{movieId}/similar',
@@ -60,6 +63,7 @@ describe('health, OpenAPI and the error shape', () => {
       '/recommendations/from-selection',
       '/recommendations/score',
       '/recommendations/{userId}',
+      '/recommendations/{userId}/batch',
       '/users/match',
       '/users/{userId}',
       '/users/{userId}/ratings',

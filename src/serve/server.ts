@@ -43,6 +43,31 @@ export async function startServer(
     });
     app.addHook('onClose', async () => grace.uninstall());
   }
+  // Promotions made by another process (`cinerec models promote`) reach this one within a poll.
+  let poll: NodeJS.Timeout | undefined;
+  service.then(
+    (started) => {
+      if (settings.modelPollSeconds === 0 || closing !== undefined) return;
+      poll = setInterval(() => {
+        started.engine.syncPromoted().then(
+          ({ installed, failed }) => {
+            for (const run of installed)
+              app.log.info({ runId: run.id, algorithm: run.algorithm }, 'now serving');
+            for (const { run, error } of failed) {
+              app.log.error(
+                { runId: run.id, algorithm: run.algorithm },
+                `${error.message}; still serving the previous run`,
+              );
+            }
+          },
+          (error: Error) => app.log.error({ err: error }, 'checking the registry failed'),
+        );
+      }, settings.modelPollSeconds * 1000);
+      poll.unref();
+    },
+    () => {},
+  );
+  app.addHook('onClose', async () => clearInterval(poll));
   let url: string;
   try {
     url = await app.listen({ port: settings.port, host: settings.host });

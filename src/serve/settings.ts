@@ -13,13 +13,16 @@ export interface ServerSettings extends ServiceSettings {
   rateLimitWrites: number;
   /** `CINEREC_CORS_ORIGINS`, comma-separated; empty = no CORS headers. */
   corsOrigins: string[];
+  /** Seconds between checks for runs promoted by another process (`CINEREC_MODEL_POLL_SECONDS`, 10; 0 = never). */
+  modelPollSeconds: number;
 }
 
 export function serverSettings(
   overrides: Partial<ServerSettings> = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ServerSettings {
-  const { port, host, apiKeys, rateLimitReads, rateLimitWrites, corsOrigins, ...service } = overrides;
+  const { port, host, apiKeys, rateLimitReads, rateLimitWrites, corsOrigins, modelPollSeconds, ...service } =
+    overrides;
   return {
     ...serviceSettings(service, env),
     port: port ?? count(env, 'PORT', 8000),
@@ -28,6 +31,7 @@ export function serverSettings(
     rateLimitReads: rateLimitReads ?? count(env, 'CINEREC_RATE_LIMIT_READS', 0),
     rateLimitWrites: rateLimitWrites ?? count(env, 'CINEREC_RATE_LIMIT_WRITES', 0),
     corsOrigins: corsOrigins ?? list(env.CINEREC_CORS_ORIGINS),
+    modelPollSeconds: modelPollSeconds ?? count(env, 'CINEREC_MODEL_POLL_SECONDS', 10),
   };
 }
 

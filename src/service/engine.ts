@@ -72,6 +72,8 @@ export class Engine {
   readonly roles: Roles;
   readonly minRatings: number;
   private readonly plan: HybridPlan;
+  /** Promoted runs whose artifact `syncPromoted` refused. */
+  private readonly refused = new Set<number>();
 
   private constructor(
     readonly store: Store,
@@ -279,6 +281,30 @@ export class Engine {
     return { movieId, by: 'ratings', model: served.run.algorithm, modelRunId: served.run.id, items };
   }
 
+  /** The user's precomputed top-N (written by `cinerec batch`), scores as computed then. */
+  async batchRecommendations(
+    userId: number,
+  ): Promise<{ userId: number; modelRunId: number; createdAt: string; items: MovieView[] }> {
+    const snap = this.current;
+    const row = await this.store.getBatchRecommendation(userId);
+    if (row === undefined) {
+      throw new ServiceError(
+        'not_found',
+        `no batch recommendations for user ${userId}; \`cinerec batch\` writes them`,
+        {
+          userId,
+        },
+      );
+    }
+    const items: MovieView[] = [];
+    row.movieIds.forEach((movieId, k) => {
+      const movie = snap.catalog.get(movieId);
+      if (movie)
+        items.push({ ...movieView(snap, movie, this.roles.coldStart), score: round(row.scores[k], 6) });
+    });
+    return { userId, modelRunId: row.modelRunId, createdAt: row.createdAt, items };
+  }
+
   async movie(movieId: number): Promise<MovieView> {
     const snap = this.current;
     const movie = snap.catalog.get(movieId);
@@ -364,6 +390,53 @@ export class Engine {
   async upsertMovies(movies: MovieRecord[]): Promise<void> {
     await this.store.upsertMovies(movies);
     this.current = this.current.withCatalog(this.current.catalog.with(movies));
+  }
+
+  /** Add a movie (admin): 409 when the id is taken. Models learn it at their next training. */
+  async addMovie(movie: MovieRecord): Promise<MovieView> {
+    if (this.current.catalog.has(movie.movieId) || (await this.store.getMovie(movie.movieId))) {
+      throw new ServiceError(
+        'conflict',
+        `movie ${movie.movieId} exists; PATCH /movies/${movie.movieId} edits it`,
+        {
+          movieId: movie.movieId,
+        },
+      );
+    }
+    await this.upsertMovies([movie]);
+    return this.movie(movie.movieId);
+  }
+
+  /** Change some fields of a movie (admin). */
+  async updateMovie(movieId: number, patch: Partial<Omit<MovieRecord, 'movieId'>>): Promise<MovieView> {
+    const movie = this.current.catalog.get(movieId) ?? (await this.store.getMovie(movieId));
+    if (movie === undefined) throw notFound('movie', movieId);
+    await this.upsertMovies([{ ...movie, ...patch, movieId }]);
+    return this.movie(movieId);
+  }
+
+  /**
+   * Bring the snapshot in line with the registry's promoted runs (promotions made by another
+   * process, e.g. `cinerec models promote`). A run whose artifact is refused is reported and the
+   * model serving now stays.
+   */
+  async syncPromoted(): Promise<{
+    installed: ModelRunRecord[];
+    failed: { run: ModelRunRecord; error: Error }[];
+  }> {
+    const installed: ModelRunRecord[] = [];
+    const failed: { run: ModelRunRecord; error: Error }[] = [];
+    for (const run of await this.registry.promoted()) {
+      if (this.current.model(run.algorithm)?.run.id === run.id || this.refused.has(run.id)) continue;
+      try {
+        this.install(await this.registry.load(run));
+        installed.push(run);
+      } catch (error) {
+        this.refused.add(run.id); // reported once, not at every poll
+        failed.push({ run, error: error as Error });
+      }
+    }
+    return { installed, failed };
   }
 
   // ---- helpers --------------------------------------------------------------------------------

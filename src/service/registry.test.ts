@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../store/memory.js';
 import { ServiceError } from './errors.js';
+import { ModelRegistry } from './registry.js';
 import { SMALL_PARAMS, startTestService, type TestService } from './service.fixture.js';
 
 let svc: TestService;
@@ -111,6 +112,24 @@ describe('ModelRegistry', () => {
     await Promise.all(runners);
     expect(errors).toEqual([]);
     expect(done).toBeGreaterThan(10);
+  });
+
+  it('picks up a promotion made by another process, and refuses a broken one once', async () => {
+    const other = new ModelRegistry(store, { home: svc.home });
+    const run = await other.train('popularity', { skipMetrics: true });
+    await other.promote(run.id);
+    expect(svc.engine.snapshot.model('popularity')?.run.id).not.toBe(run.id);
+    expect((await svc.engine.syncPromoted()).installed.map((r) => r.id)).toEqual([run.id]);
+    expect(svc.engine.snapshot.model('popularity')?.run.id).toBe(run.id);
+
+    const broken = await other.train('popularity', { skipMetrics: true });
+    await other.promote(broken.id);
+    writeFileSync(broken.artifactPath as string, 'not an artifact');
+    const sync = await svc.engine.syncPromoted();
+    expect(sync.failed.map((f) => f.run.id)).toEqual([broken.id]);
+    expect(svc.engine.snapshot.model('popularity')?.run.id).toBe(run.id);
+    expect((await svc.engine.syncPromoted()).failed).toEqual([]);
+    await svc.engine.promote(run.id);
   });
 
   it('a later start loads the promoted artifacts without training', async () => {

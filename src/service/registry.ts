@@ -7,7 +7,7 @@ import { decodeArtifact } from '../models/artifact.js';
 import { modelEntry, saveModel } from '../models/registry.js';
 import type { ModelRunRecord, Store } from '../store/types.js';
 import { loadStoreDataset, type StoreDataset } from './catalog.js';
-import { notFound, ServiceError } from './errors.js';
+import { badRequest, notFound, ServiceError } from './errors.js';
 import type { ServedModel } from './snapshot.js';
 
 export type ProgressFn = (done: number, total: number, label: string) => void;
@@ -196,7 +196,11 @@ export class ModelRegistry {
 
   /** Promote the run of `algorithm` that was promoted before the current one. */
   async rollback(algorithm: string): Promise<ServedModel> {
-    modelEntry(algorithm);
+    try {
+      modelEntry(algorithm);
+    } catch (error) {
+      throw badRequest((error as Error).message, { field: 'algorithm', value: algorithm });
+    }
     const previous = (await this.list())
       .filter((run) => run.algorithm === algorithm && run.status === 'trained' && run.promotedAt !== null)
       .sort((a, b) => (b.promotedAt as string).localeCompare(a.promotedAt as string) || b.id - a.id);

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { badRequest, ServiceError } from '../../service/errors.js';
+import { apiKeySecurity } from '../plugins/app/auth.js';
 import { ErrorReply, errorReplies } from '../schemas/common.js';
 import { PredictionAnswer, PredictionBody } from '../schemas/recommendations.js';
 
@@ -10,8 +11,10 @@ export default async function predictionRoutes(fastify: FastifyInstance): Promis
   app.post(
     '/predictions',
     {
+      config: { access: 'user' },
       schema: {
         tags: ['recommendations'],
+        security: apiKeySecurity,
         summary: "A user's predicted rating of a movie, naming the model that made it",
         body: PredictionBody,
         response: { 200: PredictionAnswer, ...errorReplies, 501: ErrorReply },

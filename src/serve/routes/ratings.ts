@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { apiKeySecurity } from '../plugins/app/auth.js';
 import { errorReplies } from '../schemas/common.js';
 import { RatingAnswer, RatingBody, RatingParams } from '../schemas/ratings.js';
 
@@ -12,8 +13,10 @@ export default async function ratingRoutes(fastify: FastifyInstance): Promise<vo
   app.post(
     '/ratings',
     {
+      config: { access: 'write' },
       schema: {
         tags,
+        security: apiKeySecurity,
         summary:
           "Rate a movie (new users welcome); durable before the answer, folded into the user's next recommendations",
         body: RatingBody,
@@ -30,8 +33,10 @@ export default async function ratingRoutes(fastify: FastifyInstance): Promise<vo
   app.delete(
     '/ratings/:userId/:movieId',
     {
+      config: { access: 'write' },
       schema: {
         tags,
+        security: apiKeySecurity,
         summary: 'Remove one rating',
         params: RatingParams,
         response: { 204: Type.Null(), ...errorReplies },

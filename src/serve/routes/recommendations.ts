@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../../service/errors.js';
+import { apiKeySecurity } from '../plugins/app/auth.js';
+import { BatchAnswer } from '../schemas/admin.js';
 import { ErrorReply, errorReplies } from '../schemas/common.js';
 import {
   Recommendations,
@@ -27,8 +29,10 @@ export default async function recommendationRoutes(fastify: FastifyInstance): Pr
   app.get(
     '/recommendations/:userId',
     {
+      config: { access: 'user' },
       schema: {
         tags,
+        security: apiKeySecurity,
         summary: "Top-N movies for a user, excluding what they rated; names each movie's source",
         params: UserParams,
         querystring: RecommendQuery,
@@ -40,6 +44,21 @@ export default async function recommendationRoutes(fastify: FastifyInstance): Pr
       const { userId } = request.params;
       return { userId, ...(await app.engine.recommend(userId, request.query)) };
     },
+  );
+
+  app.get(
+    '/recommendations/:userId/batch',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: "The user's precomputed top-N, written by `cinerec batch`",
+        security: apiKeySecurity,
+        params: UserParams,
+        response: { 200: BatchAnswer, ...errorReplies },
+      },
+    },
+    async (request) => app.engine.batchRecommendations(request.params.userId),
   );
 
   app.post(
@@ -61,8 +80,10 @@ export default async function recommendationRoutes(fastify: FastifyInstance): Pr
   app.post(
     '/recommendations/score',
     {
+      config: { access: 'user' },
       schema: {
         tags,
+        security: apiKeySecurity,
         summary: "A user's score and predicted rating for each given movie",
         body: ScoreBody,
         response: { 200: ScoreAnswer, ...errorReplies, 422: ErrorReply },

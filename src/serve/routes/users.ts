@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { apiKeySecurity } from '../plugins/app/auth.js';
 import { errorReplies } from '../schemas/common.js';
 import { DeletedUser, UserRatings } from '../schemas/ratings.js';
 import { MatchAnswer, MatchBody, UserParams } from '../schemas/recommendations.js';
@@ -25,8 +26,10 @@ export default async function userRoutes(fastify: FastifyInstance): Promise<void
   app.get(
     '/users/:userId/ratings',
     {
+      config: { access: 'user' },
       schema: {
         tags,
+        security: apiKeySecurity,
         summary: "A user's ratings",
         params: UserParams,
         response: { 200: UserRatings, ...errorReplies },
@@ -41,8 +44,10 @@ export default async function userRoutes(fastify: FastifyInstance): Promise<void
   app.delete(
     '/users/:userId',
     {
+      config: { access: 'write' },
       schema: {
         tags,
+        security: apiKeySecurity,
         summary: 'Erase a user and every rating they gave',
         params: UserParams,
         response: { 200: DeletedUser, ...errorReplies },
