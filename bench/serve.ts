@@ -79,10 +79,11 @@ const writeRequest = {
   }),
 };
 
-async function load(label: string, url: string, requests: object[], connections = 32) {
+async function load(label: string, url: string, requests: object[], connections: number) {
   const result = await autocannon({ url, connections, duration: seconds, requests: requests as never });
   const row = {
     case: label,
+    connections,
     requestsPerSecond: Math.round(result.requests.average),
     p50ms: result.latency.p50,
     p99ms: result.latency.p99,
@@ -105,12 +106,16 @@ try {
   server = await startServer(home, 8765);
   console.log(`warm start: ${server.readySeconds.toFixed(2)} s`);
   rows.push({ case: 'warm start, SQLite', seconds: server.readySeconds });
-  rows.push(await load('GET /recommendations/{userId}', server.url, [readRequest]));
+  // Throughput and tail latency trade off with concurrency: report a moderate and a heavy load.
+  rows.push(await load('GET /recommendations/{userId}, 10 connections', server.url, [readRequest], 10));
+  rows.push(await load('GET /recommendations/{userId}, 32 connections', server.url, [readRequest], 32));
   rows.push(
-    await load('GET /recommendations with 10% POST /ratings', server.url, [
-      ...Array(9).fill(readRequest),
-      writeRequest,
-    ]),
+    await load(
+      'GET /recommendations with 10% POST /ratings, 10 connections',
+      server.url,
+      [...Array(9).fill(readRequest), writeRequest],
+      10,
+    ),
   );
   rows.push(await load('POST /ratings alone, SQLite', server.url, [writeRequest], 8));
   await stop(server);
