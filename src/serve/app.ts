@@ -1,7 +1,12 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { Service } from '../service/startup.js';
 import auth from './plugins/app/auth.js';
-import errors from './plugins/app/errors.js';
+import errors, { errorReply } from './plugins/app/errors.js';
 import metrics from './plugins/app/metrics.js';
 import service from './plugins/app/service.js';
 import cors from './plugins/external/cors.js';
@@ -50,7 +55,14 @@ export function fastifyOptions(logger?: FastifyBaseLogger): FastifyServerOptions
     bodyLimit: 64 * 1024,
     schemaErrorFormatter,
     ajv: { customOptions: { removeAdditional: false } },
-    routerOptions: { ignoreTrailingSlash: true },
+    // Path parameters of any length reach validation (a 400 naming the field); Node refuses URLs
+    // past its 16 KiB header limit before Fastify sees them.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    // What the router refuses before any route (a malformed %-escape): the same error shape.
+    frameworkErrors: (error, _request, reply) => {
+      const [status, body] = errorReply(error);
+      (reply as FastifyReply).code(status).send(body);
+    },
   };
 }
 

@@ -4,11 +4,12 @@ import { Type } from 'typebox';
 import type { MovieRecord } from '../../store/types.js';
 import { apiKeySecurity } from '../plugins/app/auth.js';
 import { AlgorithmParams, ModelRun, MoviePatch, NewMovie, RunParams } from '../schemas/admin.js';
-import { ErrorReply, errorReplies, Movie } from '../schemas/common.js';
+import { bodyErrorReplies, ErrorReply, errorReplies, Movie } from '../schemas/common.js';
 import { MovieParams } from '../schemas/movies.js';
 
 const admin = { access: 'admin' as const };
 const withConflicts = { ...errorReplies, 401: ErrorReply, 409: ErrorReply, 422: ErrorReply };
+const bodyWithConflicts = { ...withConflicts, ...bodyErrorReplies };
 
 /** Catalog edits and the model registry: admin routes (an API key when keys are configured). */
 export default async function adminRoutes(fastify: FastifyInstance): Promise<void> {
@@ -23,7 +24,7 @@ export default async function adminRoutes(fastify: FastifyInstance): Promise<voi
         summary: 'Add a movie (admin); models learn it at their next training',
         security: apiKeySecurity,
         body: NewMovie,
-        response: { 201: Movie, ...withConflicts },
+        response: { 201: Movie, ...bodyWithConflicts },
       },
     },
     async (request, reply) => {
@@ -59,7 +60,7 @@ export default async function adminRoutes(fastify: FastifyInstance): Promise<voi
         security: apiKeySecurity,
         params: MovieParams,
         body: MoviePatch,
-        response: { 200: Movie, ...withConflicts },
+        response: { 200: Movie, ...bodyWithConflicts },
       },
     },
     async (request) => app.engine.updateMovie(request.params.movieId, request.body),

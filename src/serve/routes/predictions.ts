@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { badRequest, ServiceError } from '../../service/errors.js';
 import { apiKeySecurity } from '../plugins/app/auth.js';
-import { ErrorReply, errorReplies } from '../schemas/common.js';
+import { bodyErrorReplies, ErrorReply } from '../schemas/common.js';
 import { PredictionAnswer, PredictionBody } from '../schemas/recommendations.js';
 
 export default async function predictionRoutes(fastify: FastifyInstance): Promise<void> {
@@ -17,7 +17,7 @@ export default async function predictionRoutes(fastify: FastifyInstance): Promis
         security: apiKeySecurity,
         summary: "A user's predicted rating of a movie, naming the model that made it",
         body: PredictionBody,
-        response: { 200: PredictionAnswer, ...errorReplies, 501: ErrorReply },
+        response: { 200: PredictionAnswer, ...bodyErrorReplies, 501: ErrorReply },
       },
     },
     async (request) => {

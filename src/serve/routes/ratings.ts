@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { apiKeySecurity } from '../plugins/app/auth.js';
-import { errorReplies } from '../schemas/common.js';
+import { bodyErrorReplies, errorReplies } from '../schemas/common.js';
 import { RatingAnswer, RatingBody, RatingParams } from '../schemas/ratings.js';
 
 const tags = ['ratings'];
@@ -20,7 +20,7 @@ export default async function ratingRoutes(fastify: FastifyInstance): Promise<vo
         summary:
           "Rate a movie (new users welcome); durable before the answer, folded into the user's next recommendations",
         body: RatingBody,
-        response: { 200: RatingAnswer, 201: RatingAnswer, ...errorReplies },
+        response: { 200: RatingAnswer, 201: RatingAnswer, ...bodyErrorReplies },
       },
     },
     async (request, reply) => {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../../service/errors.js';
 import { apiKeySecurity } from '../plugins/app/auth.js';
 import { BatchAnswer } from '../schemas/admin.js';
-import { ErrorReply, errorReplies } from '../schemas/common.js';
+import { bodyErrorReplies, ErrorReply, errorReplies } from '../schemas/common.js';
 import {
   Recommendations,
   RecommendQuery,
@@ -68,7 +68,7 @@ export default async function recommendationRoutes(fastify: FastifyInstance): Pr
         tags,
         summary: 'Top-N movies for someone known only by 1–20 movies they like',
         body: SelectionBody,
-        response: { 200: SelectionAnswer, ...errorReplies },
+        response: { 200: SelectionAnswer, ...bodyErrorReplies },
       },
     },
     async (request) => {
@@ -86,7 +86,7 @@ export default async function recommendationRoutes(fastify: FastifyInstance): Pr
         security: apiKeySecurity,
         summary: "A user's score and predicted rating for each given movie",
         body: ScoreBody,
-        response: { 200: ScoreAnswer, ...errorReplies, 422: ErrorReply },
+        response: { 200: ScoreAnswer, ...bodyErrorReplies, 422: ErrorReply },
       },
     },
     async (request) => app.engine.score(request.body.userId, request.body.movieIds),

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { apiKeySecurity } from '../plugins/app/auth.js';
-import { errorReplies } from '../schemas/common.js';
+import { bodyErrorReplies, errorReplies } from '../schemas/common.js';
 import { DeletedUser, UserRatings } from '../schemas/ratings.js';
 import { MatchAnswer, MatchBody, UserParams } from '../schemas/recommendations.js';
 
@@ -17,7 +17,7 @@ export default async function userRoutes(fastify: FastifyInstance): Promise<void
         tags,
         summary: 'The existing user who rated the most of 1–20 movies (mean rating breaks ties)',
         body: MatchBody,
-        response: { 200: MatchAnswer, ...errorReplies },
+        response: { 200: MatchAnswer, ...bodyErrorReplies },
       },
     },
     async (request) => ({ match: await app.engine.matchUser(request.body.movieIds) }),

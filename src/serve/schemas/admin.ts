@@ -64,7 +64,10 @@ export const ModelRun = Type.Object(
   { additionalProperties: false },
 );
 
-export const RunParams = Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const RunParams = Type.Object(
+  { id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) },
+  { additionalProperties: false },
+);
 export const AlgorithmParams = Type.Object(
   { algorithm: Type.String({ pattern: '^[a-z0-9-]+$', maxLength: 40 }) },
   { additionalProperties: false },

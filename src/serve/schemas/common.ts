@@ -42,6 +42,9 @@ export const errorReplies = {
   503: ErrorReply,
 };
 
+/** Error replies of a route that reads a body: also 413 past the body limit. */
+export const bodyErrorReplies = { ...errorReplies, 413: ErrorReply };
+
 export const Movie = Type.Object(
   {
     movieId: MovieId,
