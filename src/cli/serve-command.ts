@@ -16,6 +16,27 @@ export function serveCommand(): Command {
       new Option('--default-model <name>', 'ranking model of GET /recommendations (default als)').env(
         'CINEREC_DEFAULT_MODEL',
       ),
+    )
+    .addOption(
+      new Option(
+        '--api-keys <keys>',
+        'comma-separated keys; writes, admin and per-user reads then need X-API-Key',
+      ).env('CINEREC_API_KEYS'),
+    )
+    .addOption(
+      new Option('--rate-limit-reads <n>', 'read requests per IP per minute (0 = off)')
+        .env('CINEREC_RATE_LIMIT_READS')
+        .argParser(integer('--rate-limit-reads')),
+    )
+    .addOption(
+      new Option('--rate-limit-writes <n>', 'write requests per IP per minute (0 = off)')
+        .env('CINEREC_RATE_LIMIT_WRITES')
+        .argParser(integer('--rate-limit-writes')),
+    )
+    .addOption(
+      new Option('--cors-origins <origins>', "comma-separated origins CORS allows ('*' for any)").env(
+        'CINEREC_CORS_ORIGINS',
+      ),
     );
   addServiceOptions(command).action(async (flags) => {
     const settings = settingsFromFlags(flags);

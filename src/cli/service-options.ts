@@ -27,9 +27,27 @@ export function settingsFromFlags(flags: Record<string, unknown>): ServerSetting
     defaultModel: text('defaultModel'),
     port: flags.port as number | undefined,
     host: text('host'),
+    apiKeys: commaList(text('apiKeys')),
+    rateLimitReads: nonNegative(flags.rateLimitReads, '--rate-limit-reads'),
+    rateLimitWrites: nonNegative(flags.rateLimitWrites, '--rate-limit-writes'),
+    corsOrigins: commaList(text('corsOrigins')),
   });
   if (text('dataMirror') !== undefined) settings.dataMirror = text('dataMirror');
   return settings;
+}
+
+function commaList(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function nonNegative(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || value < 0) throw new Error(`${flag} must be a non-negative integer`);
+  return value;
 }
 
 /** Run `work` on the store of `settings`, closing it afterwards. */
