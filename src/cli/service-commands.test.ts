@@ -3,11 +3,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Run, cli as runCinerec } from '../../test/cli-harness.js';
 import { smallDataset } from '../service/service.fixture.js';
 import { importDataset } from '../service/startup.js';
 import { openStore } from '../store/open.js';
-import { runCli } from './main.js';
 
 let home = '';
 let db = '';
@@ -24,29 +24,9 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const text = (chunk: unknown) =>
-    typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
-    out.push(text(chunk));
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
-    err.push(text(chunk));
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await runCli(['node', 'cinerec', ...args, '--home', home, '--database-url', db]);
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, stdout: out.join(''), stderr: err.join('') };
+/** `cinerec …args` in-process against the temporary home and its SQLite store. */
+function cli(...args: string[]): Promise<Run> {
+  return runCinerec(...args, '--home', home, '--database-url', db);
 }
 
 describe('cinerec registry commands', () => {
