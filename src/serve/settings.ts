@@ -1,4 +1,4 @@
-import { type ServiceSettings, serviceSettings } from '../service/settings.js';
+import { intFrom, listFrom, type ServiceSettings, serviceSettings } from '../service/settings.js';
 
 /** HTTP settings on top of the service's; each has an env var and a `cinerec serve` flag. */
 export interface ServerSettings extends ServiceSettings {
@@ -25,28 +25,12 @@ export function serverSettings(
     overrides;
   return {
     ...serviceSettings(service, env),
-    port: port ?? count(env, 'PORT', 8000),
+    port: port ?? intFrom(env, 'PORT', 8000),
     host: host ?? (env.HOST || '127.0.0.1'),
-    apiKeys: apiKeys ?? list(env.CINEREC_API_KEYS),
-    rateLimitReads: rateLimitReads ?? count(env, 'CINEREC_RATE_LIMIT_READS', 0),
-    rateLimitWrites: rateLimitWrites ?? count(env, 'CINEREC_RATE_LIMIT_WRITES', 0),
-    corsOrigins: corsOrigins ?? list(env.CINEREC_CORS_ORIGINS),
-    modelPollSeconds: modelPollSeconds ?? count(env, 'CINEREC_MODEL_POLL_SECONDS', 10),
+    apiKeys: apiKeys ?? listFrom(env.CINEREC_API_KEYS),
+    rateLimitReads: rateLimitReads ?? intFrom(env, 'CINEREC_RATE_LIMIT_READS', 0),
+    rateLimitWrites: rateLimitWrites ?? intFrom(env, 'CINEREC_RATE_LIMIT_WRITES', 0),
+    corsOrigins: corsOrigins ?? listFrom(env.CINEREC_CORS_ORIGINS),
+    modelPollSeconds: modelPollSeconds ?? intFrom(env, 'CINEREC_MODEL_POLL_SECONDS', 10),
   };
-}
-
-function list(text: string | undefined): string[] {
-  return (text ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
-function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0)
-    throw new Error(`${name} must be a non-negative integer, got '${text}'`);
-  return value;
 }

@@ -52,11 +52,20 @@ export function serviceSettings(
   return settings;
 }
 
-function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** The non-negative integer in env var `name`; `fallback` when it is unset or empty. */
+export function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0)
     throw new Error(`${name} must be a non-negative integer, got '${text}'`);
   return value;
+}
+
+/** A comma-separated env value as a list, items trimmed, empty ones dropped. */
+export function listFrom(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
