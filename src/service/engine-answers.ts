@@ -7,10 +7,15 @@ import type { MovieQuery, MovieRecord } from '../store/types.js';
 import { Catalog } from './catalog.js';
 import type {
   AnswerContext,
+  BatchRecommendations,
+  Prediction,
   RatingView,
   Recommendations,
   RecommendRequest,
+  Scores,
+  SelectionRecommendations,
   SelectionRequest,
+  SimilarMovies,
   UserMatch,
 } from './engine-types.js';
 import { badRequest, notFound, ServiceError } from './errors.js';
@@ -40,9 +45,7 @@ export class Answers {
     return { ...this.assemble(snap, served, sources, n, new Set(state.rated)), coldStart };
   }
 
-  async fromSelection(
-    request: SelectionRequest,
-  ): Promise<Recommendations & { method: string; proxy: UserMatch | null }> {
+  async fromSelection(request: SelectionRequest): Promise<SelectionRecommendations> {
     const snap = this.ctx.snapshot();
     const n = checkN(request.n);
     const method = request.method ?? 'fold-in';
@@ -74,10 +77,7 @@ export class Answers {
   }
 
   /** The ranking model's score and the predicted rating of each movie, in the order given. */
-  async score(
-    userId: number,
-    movieIdsIn: number[],
-  ): Promise<{ userId: number; models: { ranking: string; rating: string }; items: MovieView[] }> {
+  async score(userId: number, movieIdsIn: number[]): Promise<Scores> {
     const snap = this.ctx.snapshot();
     const ranking = this.require(snap, this.ctx.roles.ranking, 'model');
     const state = await this.knownUser(userId);
@@ -97,16 +97,7 @@ export class Answers {
   }
 
   /** The predicted rating of one movie, naming the model that made it (rating model, else popularity). */
-  async predict(
-    userId: number,
-    movieId: number,
-  ): Promise<{
-    userId: number;
-    movie: MovieView;
-    predictedRating: number;
-    model: string;
-    modelRunId: number;
-  }> {
+  async predict(userId: number, movieId: number): Promise<Prediction> {
     const snap = this.ctx.snapshot();
     const movie = snap.catalog.get(movieId);
     const state = await this.knownUser(userId);
@@ -127,10 +118,7 @@ export class Answers {
   }
 
   /** Movies most like `movieId` by co-ratings (the item-item model's neighbours). */
-  async similar(
-    movieId: number,
-    n = 10,
-  ): Promise<{ movieId: number; by: 'ratings'; model: string; modelRunId: number; items: MovieView[] }> {
+  async similar(movieId: number, n = 10): Promise<SimilarMovies> {
     const snap = this.ctx.snapshot();
     checkN(n);
     if (!snap.catalog.has(movieId)) throw notFound('movie', movieId);
@@ -155,9 +143,7 @@ export class Answers {
   }
 
   /** The user's precomputed top-N (written by `cinerec batch`), scores as computed then. */
-  async batchRecommendations(
-    userId: number,
-  ): Promise<{ userId: number; modelRunId: number; createdAt: string; items: MovieView[] }> {
+  async batchRecommendations(userId: number): Promise<BatchRecommendations> {
     const snap = this.ctx.snapshot();
     const row = await this.ctx.store.getBatchRecommendation(userId);
     if (row === undefined) {

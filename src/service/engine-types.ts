@@ -54,6 +54,37 @@ export interface RatingView {
   timestamp: number;
 }
 
+export type SelectionRecommendations = Recommendations & { method: string; proxy: UserMatch | null };
+
+export interface Scores {
+  userId: number;
+  models: { ranking: string; rating: string };
+  items: MovieView[];
+}
+
+export interface Prediction {
+  userId: number;
+  movie: MovieView;
+  predictedRating: number;
+  model: string;
+  modelRunId: number;
+}
+
+export interface SimilarMovies {
+  movieId: number;
+  by: 'ratings';
+  model: string;
+  modelRunId: number;
+  items: MovieView[];
+}
+
+export interface BatchRecommendations {
+  userId: number;
+  modelRunId: number;
+  createdAt: string;
+  items: MovieView[];
+}
+
 /** What the read side needs of the engine: the snapshot of the moment and its settings. */
 export interface AnswerContext {
   /** The snapshot now; a read takes it once, at its start. */

@@ -2,12 +2,17 @@ import type { ModelRunRecord, MovieQuery, MovieRecord, RatingRecord, Store } fro
 import { Catalog } from './catalog.js';
 import { Answers } from './engine-answers.js';
 import type {
+  BatchRecommendations,
   EngineOptions,
+  Prediction,
   RatingView,
   Recommendations,
   RecommendRequest,
   Roles,
+  Scores,
+  SelectionRecommendations,
   SelectionRequest,
+  SimilarMovies,
   UserMatch,
 } from './engine-types.js';
 import { badRequest, notFound, ServiceError } from './errors.js';
@@ -19,15 +24,7 @@ import { Snapshot } from './snapshot.js';
 import { UserCache } from './users.js';
 import type { MovieView } from './views.js';
 
-export type {
-  EngineOptions,
-  RatingView,
-  Recommendations,
-  RecommendRequest,
-  Roles,
-  SelectionRequest,
-  UserMatch,
-} from './engine-types.js';
+export * from './engine-types.js';
 
 const HALF_STAR = (rating: number) =>
   Number.isFinite(rating) && rating >= 0.5 && rating <= 5 && Number.isInteger(rating * 2);
@@ -137,9 +134,7 @@ export class Engine {
     return this.answers.recommend(userId, request);
   }
 
-  fromSelection(
-    request: SelectionRequest,
-  ): Promise<Recommendations & { method: string; proxy: UserMatch | null }> {
+  fromSelection(request: SelectionRequest): Promise<SelectionRecommendations> {
     return this.answers.fromSelection(request);
   }
 
@@ -149,39 +144,22 @@ export class Engine {
   }
 
   /** The ranking model's score and the predicted rating of each movie, in the order given. */
-  score(
-    userId: number,
-    movieIds: number[],
-  ): Promise<{ userId: number; models: { ranking: string; rating: string }; items: MovieView[] }> {
+  score(userId: number, movieIds: number[]): Promise<Scores> {
     return this.answers.score(userId, movieIds);
   }
 
   /** The predicted rating of one movie, naming the model that made it (rating model, else popularity). */
-  predict(
-    userId: number,
-    movieId: number,
-  ): Promise<{
-    userId: number;
-    movie: MovieView;
-    predictedRating: number;
-    model: string;
-    modelRunId: number;
-  }> {
+  predict(userId: number, movieId: number): Promise<Prediction> {
     return this.answers.predict(userId, movieId);
   }
 
   /** Movies most like `movieId` by co-ratings (the item-item model's neighbours). */
-  similar(
-    movieId: number,
-    n = 10,
-  ): Promise<{ movieId: number; by: 'ratings'; model: string; modelRunId: number; items: MovieView[] }> {
+  similar(movieId: number, n = 10): Promise<SimilarMovies> {
     return this.answers.similar(movieId, n);
   }
 
   /** The user's precomputed top-N (written by `cinerec batch`), scores as computed then. */
-  batchRecommendations(
-    userId: number,
-  ): Promise<{ userId: number; modelRunId: number; createdAt: string; items: MovieView[] }> {
+  batchRecommendations(userId: number): Promise<BatchRecommendations> {
     return this.answers.batchRecommendations(userId);
   }
 
