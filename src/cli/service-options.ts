@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { type ServerSettings, serverSettings } from '../serve/settings.js';
+import { listFrom } from '../service/settings.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 
@@ -27,21 +28,13 @@ export function settingsFromFlags(flags: Record<string, unknown>): ServerSetting
     defaultModel: text('defaultModel'),
     port: flags.port as number | undefined,
     host: text('host'),
-    apiKeys: commaList(text('apiKeys')),
+    apiKeys: text('apiKeys') === undefined ? undefined : listFrom(text('apiKeys')),
     rateLimitReads: nonNegative(flags.rateLimitReads, '--rate-limit-reads'),
     rateLimitWrites: nonNegative(flags.rateLimitWrites, '--rate-limit-writes'),
-    corsOrigins: commaList(text('corsOrigins')),
+    corsOrigins: text('corsOrigins') === undefined ? undefined : listFrom(text('corsOrigins')),
   });
   if (text('dataMirror') !== undefined) settings.dataMirror = text('dataMirror');
   return settings;
-}
-
-function commaList(text: string | undefined): string[] | undefined {
-  if (text === undefined) return undefined;
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
 }
 
 function nonNegative(value: unknown, flag: string): number | undefined {

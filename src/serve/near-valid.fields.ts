@@ -87,7 +87,7 @@ export const movieIdList = (max: number): Field => ({
     [withUnknownMovie, unknown(UNKNOWN_MOVIE)],
     [
       gen('ids × 20000', (r) => Array.from({ length: 20_000 }, () => r.pick(fx.movieIds))),
-      { status: [413], names: 'body' },
+      { status: [400], names: 'body' },
     ],
   ],
 });

@@ -258,7 +258,7 @@ export function mutations(spec: RouteSpec): Mutation[] {
     out.push({
       label: 'oversized body',
       apply: (req) => (root(req, 'body').padding = 'x'.repeat(70_000)),
-      want: { status: [413], names: 'body' },
+      want: { status: [400], names: 'body' },
     });
   }
   out.push(...(spec.extra ?? []));

@@ -60,8 +60,9 @@ describe('POST /ratings', () => {
     });
     expectError(malformed, 400, /not valid JSON/);
     const huge = { userId: 7, movieId: 1, rating: 4, padding: 'x'.repeat(100_000) };
-    const oversized = expectError(await t.app.inject(post('/ratings', huge)), 413, /body is too large/i);
+    const oversized = expectError(await t.app.inject(post('/ratings', huge)), 400, /^body: .*too large/i);
     expect(oversized.error).toBe('payload_too_large');
+    expect(oversized.details).toMatchObject({ field: 'body' });
     expect(await t.svc.store.counts()).toEqual(before);
     expect(await t.svc.store.userRatings(7)).not.toContainEqual(
       expect.objectContaining({ movieId: 1, rating: 4.3 }),

@@ -42,8 +42,8 @@ export const errorReplies = {
   503: ErrorReply,
 };
 
-/** Error replies of a route that reads a body: also 413 past the body limit. */
-export const bodyErrorReplies = { ...errorReplies, 413: ErrorReply };
+/** Error replies of a route that reads a body (an oversized body is a 400 naming `body`). */
+export const bodyErrorReplies = errorReplies;
 
 export const Movie = Type.Object(
   {

@@ -51,6 +51,17 @@ export function errorReply(error: FastifyError | Error): [number, ErrorBody] {
       },
     ];
   }
+  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    // The issue's contract: an oversized body is a 400 naming the field at fault, the body itself.
+    return [
+      400,
+      {
+        error: 'payload_too_large',
+        message: `body: ${fastifyError.message.toLowerCase()}`,
+        details: { location: 'body', field: 'body', code: fastifyError.code },
+      },
+    ];
+  }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return [
