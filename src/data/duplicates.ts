@@ -1,3 +1,5 @@
+import { countingOrder } from './interactions.js';
+
 /** Rating columns as loaders build them: parallel arrays over dense user and item indices. */
 export interface RatingColumns {
   users: Int32Array;
@@ -25,7 +27,7 @@ export function mergeDuplicates(
   const { users, items, ratings, timestamps } = columns;
   const n = users.length;
   if (n < 2) return { columns, merged: 0 };
-  const order = countingOrder(users, countingOrder(items, null));
+  const order = countingOrder(users, countingOrder(items));
   let keep: Uint8Array | undefined;
   let values: Float32Array | undefined;
   let merged = 0;
@@ -69,20 +71,4 @@ export function mergeDuplicates(
     k++;
   }
   return { columns: out, merged };
-}
-
-/** Positions 0..n-1 (or `input`'s order) stably sorted by `keys` (non-negative integers). */
-function countingOrder(keys: Int32Array, input: Int32Array | null): Int32Array {
-  const n = keys.length;
-  let max = 0;
-  for (let k = 0; k < n; k++) if (keys[k] > max) max = keys[k];
-  const start = new Int32Array(max + 2);
-  for (let k = 0; k < n; k++) start[keys[k] + 1]++;
-  for (let c = 0; c <= max; c++) start[c + 1] += start[c];
-  const order = new Int32Array(n);
-  for (let j = 0; j < n; j++) {
-    const row = input === null ? j : input[j];
-    order[start[keys[row]]++] = row;
-  }
-  return order;
 }

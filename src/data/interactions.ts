@@ -123,7 +123,7 @@ export function buildCsr(
   for (let k = 0; k < n; k++) indptr[rows[k] + 1]++;
   for (let r = 0; r < nRows; r++) indptr[r + 1] += indptr[r];
   // Sorting by column first, then a stable counting sort by row, leaves each row's columns ascending.
-  const order = stableOrderBy(cols, n);
+  const order = countingOrder(cols);
   const next = indptr.slice(0, nRows);
   const indices = new Int32Array(n);
   const out = new Float32Array(n);
@@ -138,13 +138,21 @@ export function buildCsr(
   return { indptr, indices, values: out, order: positions };
 }
 
-function stableOrderBy(keys: Int32Array, n: number): Int32Array {
+/**
+ * Positions 0..n-1 (or `input`'s order) stably sorted by `keys` (non-negative integers): one
+ * counting-sort pass, O(n + max key).
+ */
+export function countingOrder(keys: Int32Array, input: Int32Array | null = null): Int32Array {
+  const n = keys.length;
   let max = 0;
   for (let k = 0; k < n; k++) if (keys[k] > max) max = keys[k];
   const start = new Int32Array(max + 2);
   for (let k = 0; k < n; k++) start[keys[k] + 1]++;
   for (let c = 0; c <= max; c++) start[c + 1] += start[c];
   const order = new Int32Array(n);
-  for (let k = 0; k < n; k++) order[start[keys[k]]++] = k;
+  for (let j = 0; j < n; j++) {
+    const row = input === null ? j : input[j];
+    order[start[keys[row]]++] = row;
+  }
   return order;
 }
