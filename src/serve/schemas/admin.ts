@@ -14,36 +14,26 @@ const editable = {
   releaseDate: Nullable(Type.String({ format: 'date' })),
 };
 
+/** Every editable field but the title, optional in both the create and the patch body. */
+const optionalFields = {
+  year: Type.Optional(editable.year),
+  genres: Type.Optional(editable.genres),
+  tmdbId: Type.Optional(editable.tmdbId),
+  imdbId: Type.Optional(editable.imdbId),
+  overview: Type.Optional(editable.overview),
+  tagline: Type.Optional(editable.tagline),
+  keywords: Type.Optional(editable.keywords),
+  runtime: Type.Optional(editable.runtime),
+  releaseDate: Type.Optional(editable.releaseDate),
+};
+
 export const NewMovie = Type.Object(
-  {
-    movieId: MovieId,
-    title: editable.title,
-    year: Type.Optional(editable.year),
-    genres: Type.Optional(editable.genres),
-    tmdbId: Type.Optional(editable.tmdbId),
-    imdbId: Type.Optional(editable.imdbId),
-    overview: Type.Optional(editable.overview),
-    tagline: Type.Optional(editable.tagline),
-    keywords: Type.Optional(editable.keywords),
-    runtime: Type.Optional(editable.runtime),
-    releaseDate: Type.Optional(editable.releaseDate),
-  },
+  { movieId: MovieId, title: editable.title, ...optionalFields },
   { additionalProperties: false },
 );
 
 export const MoviePatch = Type.Object(
-  {
-    title: Type.Optional(editable.title),
-    year: Type.Optional(editable.year),
-    genres: Type.Optional(editable.genres),
-    tmdbId: Type.Optional(editable.tmdbId),
-    imdbId: Type.Optional(editable.imdbId),
-    overview: Type.Optional(editable.overview),
-    tagline: Type.Optional(editable.tagline),
-    keywords: Type.Optional(editable.keywords),
-    runtime: Type.Optional(editable.runtime),
-    releaseDate: Type.Optional(editable.releaseDate),
-  },
+  { title: Type.Optional(editable.title), ...optionalFields },
   { additionalProperties: false, minProperties: 1 },
 );
 
