@@ -5,11 +5,13 @@ import type { Dataset } from './dataset.js';
 import { type FetchOptions, fetchDataset } from './fetch.js';
 import { knownDataset } from './known-datasets.js';
 import { loadMovieLens, type MovieLensOptions } from './movielens.js';
+import { applyTmdbApiCache, tmdbApiCacheFile } from './tmdb-cache.js';
 
 export interface LoadByNameOptions extends Omit<MovieLensOptions, 'name'>, FetchOptions {
   /**
    * Join TMDB metadata from a `tmdb/` folder in the mirror or the dataset cache (ignored when
-   * `tmdbDir` is given). Default false.
+   * `tmdbDir` is given), then fill what it left empty from the dataset's TMDB API cache
+   * (`cinerec data enrich`); either source suffices. Default false.
    */
   withTmdb?: boolean;
 }
@@ -29,15 +31,20 @@ export async function loadDatasetByName(
   knownDataset(name);
   const dir = await fetchDataset(name, settings, options);
   let tmdbDir = options.tmdbDir;
+  const apiCache = options.withTmdb === true ? tmdbApiCacheFile(settings, name) : undefined;
+  const hasApiCache = apiCache !== undefined && existsSync(apiCache);
   if (tmdbDir === undefined && options.withTmdb === true) {
     tmdbDir = findTmdbDir(settings);
-    if (tmdbDir === undefined) {
+    if (tmdbDir === undefined && !hasApiCache) {
       throw new Error(
-        `withTmdb: no tmdb/ folder in ${datasetCacheDir(settings)} or CINEREC_DATA_MIRROR (${settings.dataMirror ?? 'unset'})`,
+        `withTmdb: no tmdb/ folder in ${datasetCacheDir(settings)} or CINEREC_DATA_MIRROR (${settings.dataMirror ?? 'unset'}), and no TMDB API cache (cinerec data enrich ${name})`,
       );
     }
   }
-  return loadMovieLens(dir, { ...options, name, tmdbDir });
+  const dataset = await loadMovieLens(dir, { ...options, name, tmdbDir });
+  // After the Kaggle join, which it only completes (see fillFromTmdbApi).
+  if (hasApiCache) await applyTmdbApiCache(dataset, settings);
+  return dataset;
 }
 
 /** A `tmdb/` folder beside the cached or mirrored datasets, if any. */

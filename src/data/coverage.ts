@@ -17,6 +17,8 @@ export interface FieldCoverage {
   popularity: number;
   runtime: number;
   releaseDate: number;
+  cast: number;
+  director: number;
   /** Movies with no content beyond title and genres (no overview, tagline, keywords, tags, TMDB data). */
   titleAndGenresOnly: number;
 }
@@ -35,6 +37,8 @@ const CONTENT: (keyof Movie)[] = [
   'voteCount',
   'popularity',
   'runtime',
+  'cast',
+  'director',
 ];
 
 /**
@@ -61,6 +65,8 @@ export function fieldCoverage(dataset: Pick<Dataset, 'movies'>): FieldCoverage {
     popularity: fieldFraction('popularity'),
     runtime: fieldFraction('runtime'),
     releaseDate: fieldFraction('releaseDate'),
+    cast: fieldFraction('cast'),
+    director: fieldFraction('director'),
     titleAndGenresOnly: fraction((m) => CONTENT.every((key) => !has(m[key]))),
   };
 }

@@ -22,6 +22,10 @@ export interface Movie {
   releaseDate?: string;
   /** TMDB's genre names, when joined (MovieLens `genres` stay as the dataset defines them). */
   tmdbGenres?: string[];
+  /** Top-billed cast names in billing order (TMDB API, `cinerec data enrich`). */
+  cast?: string[];
+  /** First credited director (TMDB API, `cinerec data enrich`). */
+  director?: string;
 }
 
 /** What a rating column holds: explicit ratings on a scale, or implicit events (a pair's value is its event count, 1 when unrepeated; `max` the largest count). */

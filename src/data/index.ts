@@ -48,4 +48,23 @@ export {
   type TmdbJoinReport,
   type TmdbMovie,
 } from './tmdb.js';
+export {
+  CAST_SIZE,
+  parseMovie,
+  RateLimiter,
+  TMDB_API_URL,
+  TmdbAuthError,
+  TmdbClient,
+  type TmdbClientOptions,
+} from './tmdb-api.js';
+export {
+  applyTmdbApiCache,
+  fillFromTmdbApi,
+  readTmdbCache,
+  type TmdbApiMovie,
+  type TmdbCacheLine,
+  TmdbCacheWriter,
+  tmdbApiCacheFile,
+} from './tmdb-cache.js';
+export { type EnrichOptions, type EnrichReport, enrichFromTmdb } from './tmdb-enrich.js';
 export { type ProgressCallback, unpackZip } from './unzip.js';
