@@ -1,0 +1,96 @@
+import type { Corpus, TermBag } from './corpus.js';
+
+export interface Bm25Params {
+  /** Term-frequency saturation. */
+  k1: number;
+  /** Length normalisation: 0 none, 1 full. */
+  b: number;
+}
+
+export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75 };
+
+/**
+ * Okapi BM25 over the corpus's weighted term counts (field weights make it a simple BM25F): the
+ * postings are the corpus transposed, term-major, so a query touches only the documents that
+ * contain its terms.
+ */
+export class Bm25 {
+  readonly idf: Float32Array;
+  private readonly avgLength: number;
+  private readonly postPtr: Int32Array;
+  private readonly postDocs: Int32Array;
+  /** The term's saturated, length-normalised weight in each posting document, precomputed. */
+  private readonly postWeights: Float32Array;
+
+  constructor(
+    corpus: Corpus,
+    readonly params: Bm25Params = DEFAULT_BM25,
+  ) {
+    const nDocs = corpus.lengths.length;
+    const nTerms = corpus.terms.length;
+    let total = 0;
+    for (const length of corpus.lengths) total += length;
+    this.avgLength = nDocs > 0 && total > 0 ? total / nDocs : 1;
+    this.idf = new Float32Array(nTerms);
+    for (let t = 0; t < nTerms; t++) {
+      const df = corpus.docFreq[t];
+      this.idf[t] = Math.log(1 + (nDocs - df + 0.5) / (df + 0.5));
+    }
+    this.postPtr = new Int32Array(nTerms + 1);
+    for (const t of corpus.indices) this.postPtr[t + 1]++;
+    for (let t = 0; t < nTerms; t++) this.postPtr[t + 1] += this.postPtr[t];
+    const fill = this.postPtr.slice(0, nTerms);
+    this.postDocs = new Int32Array(corpus.indices.length);
+    this.postWeights = new Float32Array(corpus.indices.length);
+    for (let d = 0; d < nDocs; d++) {
+      for (let p = corpus.indptr[d]; p < corpus.indptr[d + 1]; p++) {
+        const slot = fill[corpus.indices[p]]++;
+        this.postDocs[slot] = d;
+        this.postWeights[slot] = this.saturate(corpus.values[p], corpus.lengths[d]);
+      }
+    }
+  }
+
+  /** tf·(k1+1) / (tf + k1·(1 − b + b·len/avg)) */
+  saturate(tf: number, length: number): number {
+    const { k1, b } = this.params;
+    return (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / this.avgLength));
+  }
+
+  /**
+   * Adds each document's BM25 score for `query` into `out` (length nDocs) and returns how many
+   * documents matched at least one term; `touched` (length nDocs) receives their indices.
+   */
+  scoreInto(query: TermBag, out: Float32Array, touched: Int32Array): number {
+    let count = 0;
+    for (let k = 0; k < query.terms.length; k++) {
+      const t = query.terms[k];
+      if (t >= this.idf.length) continue;
+      // A word typed twice ("dark dark comedy") counts a little more, not twice.
+      const w = this.idf[t] * (1 + Math.log(Math.max(1, query.weights[k])));
+      for (let p = this.postPtr[t]; p < this.postPtr[t + 1]; p++) {
+        const d = this.postDocs[p];
+        if (out[d] === 0) touched[count++] = d;
+        out[d] += w * this.postWeights[p];
+      }
+    }
+    return count;
+  }
+
+  /** BM25 of one document given as a term bag (documents added after the index was built). */
+  scoreBag(query: TermBag, doc: TermBag): number {
+    let length = 0;
+    for (const w of doc.weights) length += w;
+    let score = 0;
+    let j = 0;
+    for (let k = 0; k < query.terms.length; k++) {
+      const t = query.terms[k];
+      while (j < doc.terms.length && doc.terms[j] < t) j++;
+      if (j < doc.terms.length && doc.terms[j] === t && t < this.idf.length) {
+        score +=
+          this.idf[t] * (1 + Math.log(Math.max(1, query.weights[k]))) * this.saturate(doc.weights[j], length);
+      }
+    }
+    return score;
+  }
+}
