@@ -52,6 +52,7 @@ export function trainCommand(): Command {
     await model.fit(dataset.ratings, {
       onProgress: progress.track(entry.name),
       itemGenres: dataset.movies.map((m) => m.genres),
+      movies: dataset.movies,
     });
     progress.stop();
     const fitSeconds = (performance.now() - started) / 1000;

@@ -146,6 +146,7 @@ export async function evaluate(dataset: Dataset, options: EvaluateOptions): Prom
       await model.fit(fold.train, {
         signal: options.signal,
         itemGenres: genreNames,
+        movies: dataset.movies,
         onProgress: onFitProgress && ((d, t, what) => onFitProgress(d, t, `${label} ${what}`)),
       });
       const fitSeconds = (performance.now() - started) / 1000;

@@ -1,6 +1,7 @@
 import { alsEntry } from './als.js';
 import { baselineEntry } from './baseline.js';
 import { bprEntry } from './bpr.js';
+import { contentEntry } from './content.js';
 import { easeEntry } from './ease.js';
 import { itemknnEntry } from './itemknn.js';
 import { popularityEntry } from './popularity.js';
@@ -18,6 +19,7 @@ export const MODEL_ENTRIES = [
   easeEntry,
   svdEntry,
   svdppEntry,
+  contentEntry,
 ];
 
 for (const entry of MODEL_ENTRIES) registerModel(entry);
@@ -26,6 +28,7 @@ export { Als, Als as ALS } from './als.js';
 export { ModelFitError, NotFittedError, Recommender, resolveParams } from './base.js';
 export { Baseline } from './baseline.js';
 export { Bpr, Bpr as BPR } from './bpr.js';
+export { ContentModel } from './content.js';
 export { Ease, Ease as EASE } from './ease.js';
 export { ItemKnn } from './itemknn.js';
 export { Popularity } from './popularity.js';

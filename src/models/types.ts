@@ -1,3 +1,4 @@
+import type { Movie } from '../data/dataset.js';
 import type { Interactions } from '../data/interactions.js';
 
 /** An estimate, or an explicit "cannot score" with the reason; callers decide the fallback. */
@@ -34,6 +35,11 @@ export interface FitOptions {
    * e.g. `Dataset.movies[i].genres`). Optional side information; models that rank per genre keep it.
    */
   itemGenres?: string[][];
+  /**
+   * The catalog entry of each item, indexed like `itemGenres` (`Dataset.movies`). Optional side
+   * information: content models read its text; the others ignore it.
+   */
+  movies?: readonly Movie[];
 }
 
 /**

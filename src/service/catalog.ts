@@ -75,12 +75,7 @@ export interface StoreDataset {
 export async function loadStoreDataset(store: Store, name = 'store'): Promise<StoreDataset> {
   const records = (await store.allMovies()).sort((a, b) => a.movieId - b.movieId);
   const items = IdMap.from(records.map((m) => m.movieId));
-  const movies: Movie[] = records.map((m) => ({
-    movieId: m.movieId,
-    title: m.title,
-    year: m.year,
-    genres: m.genres,
-  }));
+  const movies: Movie[] = records.map(recordToMovie);
   const userIds = new Set<number>();
   const rows: { user: number; item: number; rating: number; time: number }[] = [];
   for await (const page of store.allRatings(50_000)) {
@@ -113,4 +108,18 @@ export async function loadStoreDataset(store: Store, name = 'store'): Promise<St
     scale: { ...HALF_STAR_SCALE },
   };
   return { dataset, fingerprint: datasetFingerprint(dataset) };
+}
+
+/** A stored movie as the models read it (content fields only where present). */
+export function recordToMovie(m: MovieRecord): Movie {
+  const movie: Movie = { movieId: m.movieId, title: m.title, year: m.year, genres: m.genres };
+  if (m.overview !== null) movie.overview = m.overview;
+  if (m.tagline !== null) movie.tagline = m.tagline;
+  if (m.keywords.length > 0) movie.keywords = m.keywords;
+  if (m.tags.length > 0) movie.tags = m.tags;
+  if (m.voteAverage !== null) movie.voteAverage = m.voteAverage;
+  if (m.voteCount !== null) movie.voteCount = m.voteCount;
+  if (m.popularity !== null) movie.popularity = m.popularity;
+  if (m.runtime !== null) movie.runtime = m.runtime;
+  return movie;
 }

@@ -109,6 +109,7 @@ export class ModelRegistry {
         onProgress: options.onProgress && ((d, t, label) => options.onProgress?.(d, t, `full ${label}`)),
         signal: options.signal,
         itemGenres: dataset.movies.map((m) => m.genres),
+        movies: dataset.movies,
       });
       metrics.fitSeconds = (performance.now() - started) / 1000;
       await mkdir(this.modelsDir, { recursive: true });

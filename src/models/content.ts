@@ -1,0 +1,269 @@
+import type { Movie } from '../data/dataset.js';
+import type { Interactions } from '../data/interactions.js';
+import { DenseScorer } from '../math/scoring.js';
+import { buildTextSearch, restoreTextSearch, textSearchState } from '../text/build.js';
+import { movieDocument } from '../text/document.js';
+import type { TextEncoder } from '../text/encoder.js';
+import type { SearchHit, SearchMode, TextSearch } from '../text/search.js';
+import { loadTransformerEncoder, transformerSettings } from '../text/transformer.js';
+import { Als } from './als.js';
+import { checkAborted, Recommender } from './base.js';
+import type { ModelEntry } from './registry.js';
+import type {
+  Estimate,
+  FitOptions,
+  FoldedUser,
+  ModelState,
+  NewUserRatings,
+  ParamSchema,
+  ParamsOf,
+  UserRef,
+} from './types.js';
+
+const schema = {
+  encoder: {
+    type: 'enum',
+    default: 'fitted',
+    values: ['fitted', 'transformer'] as const,
+    description: "dense vectors from the encoder fitted on the catalog, or CINEREC_TEXT_MODEL's transformer",
+  },
+  lsaDims: {
+    type: 'int',
+    default: 128,
+    min: 1,
+    max: 1024,
+    description: 'LSA dimensions of the fitted encoder',
+  },
+  cfWeight: { type: 'float', default: 0.35, min: 0, max: 1, description: 'share of the CF-grounded part' },
+  cfFactors: {
+    type: 'int',
+    default: 32,
+    min: 0,
+    max: 256,
+    description: 'ALS factors grounding the words (0 = none)',
+  },
+  minRatings: { type: 'int', default: 5, min: 1, description: 'ratings a film needs for its own CF factors' },
+  popularityWeight: { type: 'float', default: 0.3, min: 0, description: 'search popularity prior' },
+  neighbours: { type: 'int', default: 20, min: 1, max: 1000, description: 'rated films a prediction reads' },
+  seed: { type: 'int', default: 42, description: 'seed of the SVD sketch and the ALS factors' },
+} satisfies ParamSchema;
+
+export type ContentParams = ParamsOf<typeof schema>;
+
+/**
+ * Content-based recommender over the catalog's text (src/text): each film is a dense vector (the
+ * fitted encoder's, or a transformer's), a user is the rating-weighted sum of the vectors of what
+ * they rated, and a rating is predicted from the user's ratings of the most similar films. It also
+ * carries the search index (`search`), so one promoted artifact serves search, "more like this by
+ * content" and predictions for films known only by their text.
+ */
+export class ContentModel extends Recommender<ContentParams> {
+  readonly name = 'content';
+  private index?: TextSearch;
+  /** nItems × dim, unit rows (zero for a film without text). */
+  private vectors: Float32Array = new Float32Array(0);
+  private dim = 0;
+  private scorer?: DenseScorer;
+  private means: Float32Array = new Float32Array(0);
+  private transformer?: Promise<TextEncoder>;
+
+  constructor(params: Partial<ContentParams> = {}) {
+    super(schema, 'content', params);
+  }
+
+  get search(): TextSearch {
+    if (this.index === undefined) this.requireTrain();
+    return this.index as TextSearch;
+  }
+
+  async fit(train: Interactions, options: FitOptions = {}): Promise<this> {
+    checkAborted(options.signal, 'content');
+    const movies = catalogOf(train.nItems, options);
+    const counts = train.itemCounts();
+    let factors = null;
+    if (this.params.cfFactors > 0) {
+      const als = new Als({ factors: this.params.cfFactors, iterations: 10, seed: this.params.seed });
+      await als.fit(train, { signal: options.signal });
+      const present = Uint8Array.from(counts, (c) => (c >= this.params.minRatings ? 1 : 0));
+      factors = { values: als.itemFactors, dims: this.params.cfFactors, present };
+    }
+    options.onProgress?.(1, 2, 'text index');
+    let vectors: { values: Float32Array; dims: number } | undefined;
+    if (this.params.encoder === 'transformer') {
+      const encoder = await this.loadTransformer();
+      const texts = movies.map((m) =>
+        movieDocument(m)
+          .map((f) => f.text)
+          .join('. '),
+      );
+      vectors = { values: await encoder.encode(texts), dims: encoder.dim };
+    }
+    const index = buildTextSearch(movies, {
+      factors,
+      ratingCounts: counts,
+      encoder: { lsaDims: this.params.lsaDims, cfWeight: this.params.cfWeight, seed: this.params.seed },
+      fusion: { popularityWeight: this.params.popularityWeight },
+      ...(vectors === undefined ? {} : { vectors }),
+    });
+    checkAborted(options.signal, 'content');
+    this.commit(index, train);
+    options.onProgress?.(2, 2, 'text index');
+    return this;
+  }
+
+  private commit(index: TextSearch, train: Interactions): void {
+    const n = train.nItems;
+    const dim = index.index.dim;
+    const vectors = new Float32Array(n * dim);
+    for (let i = 0; i < n; i++) {
+      const row = index.index.vector(i);
+      if (row !== undefined) vectors.set(row, i * dim);
+    }
+    this.index = index;
+    this.vectors = vectors;
+    this.dim = dim;
+    this.scorer = new DenseScorer(vectors, dim);
+    this.means = userMeans(train);
+    this.train = train;
+  }
+
+  /** Search the catalog's text; with a transformer index, the query goes through the transformer. */
+  async searchText(
+    query: string,
+    n: number,
+    options: { mode?: SearchMode; exclude?: (item: number) => boolean } = {},
+  ): Promise<SearchHit[]> {
+    const search = this.search;
+    if (this.params.encoder !== 'transformer' || options.mode === 'lexical')
+      return search.search(query, n, options);
+    const encoder = await this.loadTransformer();
+    const queryVector = (await encoder.encode([query])).subarray(0, encoder.dim);
+    return search.search(query, n, {
+      ...options,
+      queryVector: queryVector.some((x) => x !== 0) ? queryVector : null,
+    });
+  }
+
+  /** A film's vector from its content alone (a film not in the catalog, or edited since the fit). */
+  async encodeMovie(movie: Movie): Promise<Float32Array> {
+    const fields = movieDocument(movie);
+    if (this.params.encoder !== 'transformer') return this.search.encodeDocument(fields);
+    const encoder = await this.loadTransformer();
+    return (await encoder.encode([fields.map((f) => f.text).join('. ')])).subarray(0, encoder.dim);
+  }
+
+  private loadTransformer(): Promise<TextEncoder> {
+    this.transformer ??= loadTransformerEncoder(transformerSettings());
+    return this.transformer;
+  }
+
+  /**
+   * The user's rating of a film with vector `vector`: their mean plus the similarity-weighted
+   * deviations of their ratings of the `neighbours` most similar films they rated.
+   */
+  predictFromVector(items: Int32Array, ratings: Float32Array, vector: Float32Array): Estimate {
+    if (items.length === 0) return { ok: false, reason: 'content: the user has no ratings' };
+    let mean = 0;
+    for (const r of ratings) mean += r;
+    mean /= ratings.length;
+    const sims = Array.from(items, (item, k) => ({ sim: this.dot(item, vector), dev: ratings[k] - mean }));
+    sims.sort((a, b) => b.sim - a.sim);
+    let num = 0;
+    let den = 0;
+    for (const { sim, dev } of sims.slice(0, this.params.neighbours)) {
+      if (sim <= 0) break;
+      num += sim * dev;
+      den += sim;
+    }
+    return { ok: true, value: den > 0 ? mean + num / den : mean };
+  }
+
+  private dot(item: number, vector: Float32Array): number {
+    let sum = 0;
+    for (let c = 0; c < this.dim; c++) sum += this.vectors[item * this.dim + c] * vector[c];
+    return sum;
+  }
+
+  private userRatings(user: UserRef): { items: Int32Array; ratings: Float32Array } {
+    if (typeof user !== 'number') return { items: user.seen, ratings: user.state.ratings as Float32Array };
+    const csr = this.requireTrain().byUser();
+    const from = csr.indptr[user];
+    const to = csr.indptr[user + 1];
+    return { items: csr.indices.subarray(from, to), ratings: csr.values.subarray(from, to) };
+  }
+
+  protected estimate(user: UserRef, item: number): Estimate {
+    const { items, ratings } = this.userRatings(user);
+    return this.predictFromVector(
+      items,
+      ratings,
+      this.vectors.subarray(item * this.dim, (item + 1) * this.dim),
+    );
+  }
+
+  protected scoreInto(user: UserRef, out: Float32Array): boolean {
+    const { items, ratings } = this.userRatings(user);
+    if (items.length === 0 || this.scorer === undefined) return false;
+    const mean = typeof user === 'number' ? this.means[user] : average(ratings);
+    // Centred weights: a 2★ film pushes its neighbours down; a user who rated all alike likes all.
+    const profile = new Float32Array(this.dim);
+    const flat = ratings.every((r) => r === ratings[0]);
+    for (let k = 0; k < items.length; k++) {
+      const w = flat ? 1 : ratings[k] - mean;
+      for (let c = 0; c < this.dim; c++) profile[c] += w * this.vectors[items[k] * this.dim + c];
+    }
+    this.scorer.scoreInto(profile, out);
+    return true;
+  }
+
+  protected override itemSimilarityInto(item: number, out: Float32Array): boolean {
+    if (this.scorer === undefined) return false;
+    this.scorer.scoreInto(this.vectors.subarray(item * this.dim, (item + 1) * this.dim), out);
+    return true;
+  }
+
+  protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
+    return { seen: Int32Array.from(ratings.items), state: { ratings: Float32Array.from(ratings.ratings) } };
+  }
+
+  state(): ModelState {
+    const text = textSearchState(this.search);
+    return { params: { ...this.params }, meta: text.meta, arrays: text.arrays };
+  }
+
+  restore(state: ModelState, train: Interactions): void {
+    this.commit(restoreTextSearch(state.meta, state.arrays), train);
+  }
+}
+
+/** Item-indexed catalog entries; films the options do not describe get an empty document. */
+function catalogOf(nItems: number, options: FitOptions): Movie[] {
+  return Array.from({ length: nItems }, (_, i) => {
+    const movie = options.movies?.[i];
+    if (movie !== undefined) return movie;
+    return { movieId: i, title: '', year: null, genres: options.itemGenres?.[i] ?? [] };
+  });
+}
+
+function userMeans(train: Interactions): Float32Array {
+  const csr = train.byUser();
+  const means = new Float32Array(train.nUsers);
+  for (let u = 0; u < train.nUsers; u++)
+    means[u] = average(csr.values.subarray(csr.indptr[u], csr.indptr[u + 1]));
+  return means;
+}
+
+function average(values: Float32Array): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return values.length > 0 ? sum / values.length : 0;
+}
+
+export const contentEntry: ModelEntry = {
+  name: 'content',
+  description:
+    'content-based: catalog text encoded (fitted LSA + CF-grounded words, or a transformer); also the search index',
+  kind: 'rating',
+  schema,
+  create: (params) => new ContentModel(params as Partial<ContentParams>),
+};
