@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import type { Movie } from '../data/dataset.js';
+import {
+  buildTextSearch,
+  popularityPrior,
+  restoreTextSearch,
+  type TextSearchOptions,
+  textSearchState,
+} from './build.js';
+import { movieDocument } from './document.js';
+import type { SearchHit, SearchMode, TextSearch } from './search.js';
+
+/** "Title|Genre,Genre|Overview|keyword keyword" */
+const movie = (line: string): Movie => {
+  const [title, genres, overview, keywords] = line.split('|');
+  return {
+    movieId: title,
+    title,
+    year: null,
+    genres: genres.split(','),
+    overview,
+    keywords: keywords.split(' '),
+  };
+};
+
+const MOVIES: Movie[] = [
+  'Jaws|Thriller|A great white shark terrorizes a quiet beach town.|shark beach',
+  'Deep Blue Sea|Action|Scientists on an ocean research station fight smart sharks.|shark ocean',
+  'The Abyss|Sci-Fi|Divers find an alien presence in the ocean depths.|ocean alien underwater',
+  'Alien|Horror,Sci-Fi|A spaceship crew meets a deadly alien creature.|alien spaceship',
+  'Toy Story|Animation,Children|Toys come alive when their owner leaves the room.|toy friendship',
+  'Godzilla|Action|A giant kaiju rises from the sea and attacks Tokyo.|kaiju monster tokyo',
+  'Heat|Crime|A detective hunts a crew of professional bank robbers.|heist bank detective',
+  'Se7en|Crime,Thriller|Two detectives hunt a serial killer in a rainy city.|detective murder',
+  'Stagecoach|Western|Strangers ride a stagecoach through dangerous desert land.|cowboy desert',
+  'The Good the Bad|Western|Three gunslingers race to find buried gold.|cowboy gold gunslinger',
+  // Two films of identical text (10 and 11).
+  'Lighthouse Keeper|Drama|A lonely keeper tends a lighthouse on a storm island.|lighthouse',
+  'Lighthouse Keeper|Drama|A lonely keeper tends a lighthouse on a storm island.|lighthouse',
+  'Sky Pirates|Adventure|Pilots raid a zeppelin above the clouds.|zeppelin airship',
+  'Toy Soldiers|Comedy|Toy soldiers march through a toy shop at night.|toy soldier',
+].map(movie);
+const MODES: SearchMode[] = ['fusion', 'lexical', 'dense'];
+const build = (options: TextSearchOptions = {}) =>
+  buildTextSearch(MOVIES, { ...options, encoder: { lsaDims: 8, ...options.encoder } });
+const items = (hits: SearchHit[]) => hits.map((h) => h.item);
+
+describe('TextSearch', () => {
+  it('puts the film with an exact keyword first in lexical mode', () => {
+    const search = build();
+    const kaiju = search.search('kaiju', 5, { mode: 'lexical' });
+    expect(items(kaiju)).toEqual([5]); // no other film has the word
+    const sharks = search.search('sharks', 5, { mode: 'lexical' });
+    expect(new Set(items(sharks))).toEqual(new Set([0, 1]));
+    expect(items(search.search('zeppelin airship', 5, { mode: 'dense' }))[0]).toBe(12);
+  });
+
+  it('scores a fused hit as the sum of its parts, each part 1/(rrfK + rank) times its weight', () => {
+    const counts = MOVIES.map((_, i) => 3 * i);
+    const fusion = { rrfK: 20, lexicalWeight: 0.7, denseWeight: 1.3, popularityWeight: 0.4 };
+    const search = build({ ratingCounts: counts, fusion });
+    const prior = popularityPrior(MOVIES.length, counts);
+    for (const query of ['shark ocean', 'detective city', 'toy', 'cowboy gold', 'alien spaceship']) {
+      const hits = search.search(query, 20);
+      expect(hits.length).toBeGreaterThan(1);
+      hits.forEach((h, r) => {
+        expect(h.score).toBe(h.parts.lexical + h.parts.dense + h.parts.popularity);
+        expect(h.parts.lexical).toBe(h.bm25 === null ? 0 : 0.7 / (20 + h.bm25.rank));
+        expect(h.parts.dense).toBe(h.dense === null ? 0 : 1.3 / (20 + h.dense.rank));
+        expect(h.parts.popularity).toBeCloseTo((0.4 * prior[h.item]) / 21, 9);
+        if (r > 0) expect(h.score).toBeLessThanOrEqual(hits[r - 1].score);
+      });
+      // BM25 ranks run 1, 2, … in order of BM25 score, and lexical mode reads the same list.
+      const ranked = hits
+        .filter((h) => h.bm25 !== null)
+        .sort((a, b) => (a.bm25?.rank ?? 0) - (b.bm25?.rank ?? 0));
+      expect(ranked.map((h) => h.bm25?.rank)).toEqual(ranked.map((_, r) => r + 1));
+      for (let r = 1; r < ranked.length; r++) {
+        expect(ranked[r].bm25?.score).toBeLessThanOrEqual(ranked[r - 1].bm25?.score ?? 0);
+      }
+      for (const h of search.search(query, 20, { mode: 'lexical' })) {
+        expect(h.bm25).toEqual(hits.find((f) => f.item === h.item)?.bm25);
+      }
+    }
+  });
+
+  it('breaks a tie between films of identical text by popularity', () => {
+    // A wide gap in counts: the two get consecutive ranks in each list despite equal scores, and
+    // a small popularity gap does not overcome that (see the report on RRF ties).
+    const counts = MOVIES.map((_, i) => (i === 11 ? 50 : i === 10 ? 5 : 10));
+    // Which of the two comes first (other films may come between them in dense mode, where
+    // popularity can lift a film one rank).
+    const order = (search: TextSearch, mode: SearchMode) =>
+      items(search.search('lighthouse keeper', MOVIES.length, { mode })).filter((i) => i === 10 || i === 11);
+    const flat = build({ ratingCounts: counts, fusion: { popularityWeight: 0 } });
+    const known = build({ ratingCounts: counts, fusion: { popularityWeight: 0.3 } });
+    for (const mode of MODES) {
+      expect(order(flat, mode), mode).toEqual([10, 11]);
+      expect(order(known, mode), mode).toEqual([11, 10]);
+      expect(items(known.search('lighthouse keeper', 1, { mode })), mode).toEqual([11]);
+    }
+  });
+
+  it('hides excluded films in every mode', () => {
+    const search = build();
+    for (const mode of MODES) {
+      expect(items(search.search('kaiju monster', 10, { mode })), mode).toContain(5);
+      const hits = search.search('kaiju monster', 10, { mode, exclude: (k) => k === 5 });
+      expect(items(hits), mode).not.toContain(5);
+    }
+  });
+
+  it('finds a film added after the build by a word only it has, lexically and densely', () => {
+    const search = build();
+    const added = movie('Airship Heist|Adventure|Thieves board a zeppelin at dawn.|zeppelin airship');
+    search.remove(12);
+    expect(search.search('zeppelin', 5, { mode: 'lexical' })).toEqual([]);
+    for (const mode of MODES) expect(items(search.search('zeppelin', 20, { mode })), mode).not.toContain(12);
+    search.upsert(MOVIES.length, movieDocument(added));
+    expect(items(search.search('zeppelin', 5, { mode: 'lexical' }))).toEqual([MOVIES.length]);
+    expect(items(search.search('zeppelin', 5, { mode: 'dense' }))[0]).toBe(MOVIES.length);
+    expect(items(search.search('zeppelin', 5))[0]).toBe(MOVIES.length);
+  });
+
+  it('forgets a replaced film’s old words and finds it by its new ones', () => {
+    const search = build();
+    expect(items(search.search('shark', 5, { mode: 'lexical' }))).toContain(0);
+    search.upsert(0, movieDocument(movie('Jaws|Western|A cowboy searches the desert for gold.|cowboy')));
+    expect(items(search.search('shark', 5, { mode: 'lexical' }))).toEqual([1]);
+    expect(items(search.search('cowboy gold', 10, { mode: 'lexical' }))).toContain(0);
+  });
+
+  it('hides a removed film in every mode and from similar()', () => {
+    const search = build();
+    search.remove(5);
+    for (const mode of MODES)
+      expect(items(search.search('kaiju monster tokyo', 10, { mode })), mode).not.toContain(5);
+    for (let i = 0; i < MOVIES.length; i++)
+      if (i !== 5) expect(Array.from(search.similar(i, 20).ids)).not.toContain(5);
+    expect(search.similar(5, 5).ids).toHaveLength(0);
+  });
+
+  it('never returns the film itself as similar, and finds its identical twin first', () => {
+    const search = build();
+    for (let i = 0; i < MOVIES.length; i++) {
+      const { ids } = search.similar(i, MOVIES.length);
+      expect(Array.from(ids)).not.toContain(i);
+    }
+    const twin = search.similar(10, 1);
+    expect(Array.from(twin.ids)).toEqual([11]);
+    expect(twin.scores[0]).toBeCloseTo(1, 5);
+    expect(Array.from(search.similar(11, 3, (k) => k === 10).ids)).not.toContain(10);
+  });
+
+  it('restores from its state to identical results', () => {
+    const counts = MOVIES.map((_, i) => i + 1);
+    const factors = {
+      values: Float32Array.from({ length: MOVIES.length * 3 }, (_, k) => Math.sin(k + 1)),
+      dims: 3,
+      present: Uint8Array.from(MOVIES, (_, i) => (i % 4 === 3 ? 0 : 1)),
+    };
+    const search = build({ ratingCounts: counts, factors, fusion: { rrfK: 30 } });
+    const { meta, arrays } = textSearchState(search);
+    const restored = restoreTextSearch(JSON.parse(JSON.stringify(meta)), arrays);
+    for (const query of ['shark', 'detective city', 'toy soldiers', 'lighthouse', 'alien ocean']) {
+      for (const mode of MODES) {
+        const hits = search.search(query, 10, { mode });
+        expect(hits.length, `${query} ${mode}`).toBeGreaterThan(0);
+        expect(restored.search(query, 10, { mode })).toEqual(hits);
+      }
+    }
+    expect(Array.from(restored.similar(3, 5).ids)).toEqual(Array.from(search.similar(3, 5).ids));
+  });
+
+  it('refuses to restore a state with a part missing, naming it', () => {
+    const { meta, arrays } = textSearchState(build());
+    for (const name of ['idf', 'lsa', 'popularity', 'indptr']) {
+      const partial = { ...arrays };
+      delete partial[`text.${name}`];
+      expect(() => restoreTextSearch(meta, partial), name).toThrow(new RegExp(`lacks ${name} `));
+    }
+    expect(() => restoreTextSearch({ ...meta, terms: undefined }, arrays)).toThrow(/vocabulary/);
+  });
+
+  it('returns nothing, without throwing, for a query with no words', () => {
+    const search = build();
+    for (const query of ['', '   ', '\n\t', 'the of a', '🎬🍿', 'zebra']) {
+      for (const mode of MODES) expect(search.search(query, 5, { mode }), `${query} ${mode}`).toEqual([]);
+    }
+  });
+});
+
+describe('popularityPrior', () => {
+  it('is log(1 + count)/log(1 + max): max → 1, zero → 0, monotone', () => {
+    const counts = [0, 10, 100, 3, 100, 1];
+    const prior = popularityPrior(counts.length, counts);
+    expect(prior[0]).toBe(0);
+    expect(prior[2]).toBeCloseTo(1, 6);
+    expect(prior[4]).toBeCloseTo(1, 6);
+    expect(prior[1]).toBeCloseTo(Math.log(11) / Math.log(101), 6);
+    expect(prior[3]).toBeCloseTo(Math.log(4) / Math.log(101), 6);
+    const order = [0, 5, 3, 1, 2];
+    for (let k = 1; k < order.length; k++) expect(prior[order[k]]).toBeGreaterThan(prior[order[k - 1]]);
+  });
+
+  it('is zero without counts, with all-zero counts, and past the counts’ end', () => {
+    expect(Array.from(popularityPrior(3, undefined))).toEqual([0, 0, 0]);
+    expect(Array.from(popularityPrior(3, [0, 0, 0]))).toEqual([0, 0, 0]);
+    expect(Array.from(popularityPrior(3, [7]))).toEqual([1, 0, 0]);
+  });
+});
