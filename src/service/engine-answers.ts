@@ -211,7 +211,8 @@ export class Answers {
     };
   }
 
-  private require(snap: Snapshot, algorithm: string, what: string): ServedModel {
+  /** The served model of `algorithm`: 503 while models load, 400 when it is not promoted. */
+  require(snap: Snapshot, algorithm: string, what: string): ServedModel {
     const served = snap.model(algorithm);
     if (served !== undefined) return served;
     const promoted = snap.algorithms();
@@ -222,7 +223,8 @@ export class Answers {
     });
   }
 
-  private async knownUser(userId: number): Promise<UserState> {
+  /** The user's current ratings; 404 for a user with none. */
+  async knownUser(userId: number): Promise<UserState> {
     const state = await this.ctx.users.get(userId, (id) => this.ctx.store.userRatings(id));
     if (state.ratings.length === 0) throw notFound('user', userId);
     return state;
@@ -267,7 +269,7 @@ export class Answers {
   }
 }
 
-function checkN(n: number | undefined): number {
+export function checkN(n: number | undefined): number {
   const value = n ?? 10;
   if (!Number.isInteger(value) || value < 1 || value > 100) {
     throw badRequest(`n must be an integer from 1 to 100, got ${value}`, { field: 'n', value });
@@ -275,6 +277,6 @@ function checkN(n: number | undefined): number {
   return value;
 }
 
-function clip(value: number): number {
+export function clip(value: number): number {
   return round(Math.min(5, Math.max(0.5, value)), 4);
 }

@@ -8,7 +8,7 @@ import type { Snapshot } from './snapshot.js';
 import type { UserCache } from './users.js';
 import type { MovieView } from './views.js';
 
-export type Roles = { ranking: string; rating: string; similar: string; coldStart: string };
+export type Roles = { ranking: string; rating: string; similar: string; coldStart: string; content: string };
 
 export interface EngineOptions {
   /** Users with fewer ratings are served by the fallback sources (default 5). */
@@ -72,7 +72,7 @@ export interface Prediction {
 
 export interface SimilarMovies {
   movieId: number;
-  by: 'ratings';
+  by: 'ratings' | 'content' | 'hybrid';
   model: string;
   modelRunId: number;
   items: MovieView[];

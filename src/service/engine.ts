@@ -21,6 +21,7 @@ import type { ModelRegistry, TrainOptions } from './registry.js';
 import { DEFAULT_ROLES } from './settings.js';
 import type { ServedModel } from './snapshot.js';
 import { Snapshot } from './snapshot.js';
+import { type ContentPrediction, type MovieContent, type SearchAnswer, TextAnswers } from './text-answers.js';
 import { UserCache } from './users.js';
 import type { MovieView } from './views.js';
 
@@ -43,6 +44,7 @@ export class Engine {
   /** Promoted runs whose artifact `syncPromoted` refused. */
   private readonly refused = new Set<number>();
   private readonly answers: Answers;
+  private readonly text: TextAnswers;
 
   private constructor(
     readonly store: Store,
@@ -55,14 +57,16 @@ export class Engine {
     this.minRatings = options.minRatings ?? 5;
     this.plan = options.plan ?? DEFAULT_PLAN;
     this.users = new UserCache(options.userCacheSize);
-    this.answers = new Answers({
+    const context = {
       snapshot: () => this.current,
       store,
       roles: this.roles,
       minRatings: this.minRatings,
       plan: this.plan,
       users: this.users,
-    });
+    };
+    this.answers = new Answers(context);
+    this.text = new TextAnswers(context, this.answers);
   }
 
   /** An engine over the store's catalog, with no model yet (`loadPromoted` or `install` next). */
@@ -153,9 +157,19 @@ export class Engine {
     return this.answers.predict(userId, movieId);
   }
 
-  /** Movies most like `movieId` by co-ratings (the item-item model's neighbours). */
-  similar(movieId: number, n = 10): Promise<SimilarMovies> {
-    return this.answers.similar(movieId, n);
+  /** Movies most like `movieId`: by co-ratings (the item-item model's neighbours), content, or both. */
+  similar(movieId: number, n = 10, by: 'ratings' | 'content' | 'hybrid' = 'ratings'): Promise<SimilarMovies> {
+    return by === 'ratings' ? this.answers.similar(movieId, n) : this.text.similar(movieId, n, by);
+  }
+
+  /** The search box: a title (fuzzy) answers with the movie and more like it; anything else searches the text. */
+  search(query: string, n = 10): Promise<SearchAnswer> {
+    return this.text.search(query, n);
+  }
+
+  /** A predicted rating for a movie known only by its content. */
+  predictMovie(userId: number, movie: MovieContent): Promise<ContentPrediction> {
+    return this.text.predictMovie(userId, movie);
   }
 
   /** The user's precomputed top-N (written by `cinerec batch`), scores as computed then. */
@@ -235,6 +249,7 @@ export class Engine {
   async upsertMovies(movies: MovieRecord[]): Promise<void> {
     await this.store.upsertMovies(movies);
     this.current = this.current.withCatalog(this.current.catalog.with(movies));
+    await this.text.catalogChanged(movies);
   }
 
   /** Add a movie (admin): 409 when the id is taken. Models learn it at their next training. */

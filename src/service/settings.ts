@@ -22,6 +22,7 @@ export const DEFAULT_ROLES = {
   rating: 'svd',
   similar: 'itemknn',
   coldStart: 'popularity',
+  content: 'content',
 } as const;
 
 /**

@@ -16,6 +16,7 @@ export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75 };
  */
 export class Bm25 {
   readonly idf: Float32Array;
+  private readonly nDocs: number;
   private readonly avgLength: number;
   private readonly postPtr: Int32Array;
   private readonly postDocs: Int32Array;
@@ -27,6 +28,7 @@ export class Bm25 {
     readonly params: Bm25Params = DEFAULT_BM25,
   ) {
     const nDocs = corpus.lengths.length;
+    this.nDocs = nDocs;
     const nTerms = corpus.terms.length;
     let total = 0;
     for (const length of corpus.lengths) total += length;
@@ -65,7 +67,7 @@ export class Bm25 {
     let count = 0;
     for (let k = 0; k < query.terms.length; k++) {
       const t = query.terms[k];
-      if (t >= this.idf.length) continue;
+      if (t >= this.idf.length) continue; // a word only overlay documents have: see scoreBag
       // A word typed twice ("dark dark comedy") counts a little more, not twice.
       const w = this.idf[t] * (1 + Math.log(Math.max(1, query.weights[k])));
       for (let p = this.postPtr[t]; p < this.postPtr[t + 1]; p++) {
@@ -75,6 +77,13 @@ export class Bm25 {
       }
     }
     return count;
+  }
+
+  /** A word added after the build counts as a word of one document: rare, so telling. */
+  private idfOf(t: number): number {
+    if (t < this.idf.length) return this.idf[t];
+    const n = Math.max(1, this.nDocs);
+    return Math.log(1 + (n - 1 + 0.5) / 1.5);
   }
 
   /** BM25 of one document given as a term bag (documents added after the index was built). */

@@ -49,7 +49,8 @@ export interface SearchHit {
  * Search over the catalog's text: BM25 beside a dense index, fused by reciprocal rank with a
  * popularity prior. Item keys are dense item indices; `exclude` hides keys (filters, deleted films).
  * Films edited or added after the build are kept in an overlay: their term bags are scored
- * directly and their vectors upserted into the index, so no edit waits for a rebuild.
+ * directly and their vectors upserted into the index, so no edit waits for a rebuild. The overlay
+ * lives in memory: a saved artifact holds the index as built (the next fit includes the edits).
  */
 export class TextSearch {
   private readonly bm25: Bm25;
@@ -121,21 +122,23 @@ export class TextSearch {
     const { rrfK, lexicalWeight, denseWeight, popularityWeight } = this.fusion;
     if (mode !== 'dense') {
       const lexical = this.lexical(this.queryBag(text), depth, exclude);
+      const ranks = tiedRanks(lexical.scores);
       for (let r = 0; r < lexical.ids.length; r++) {
         const h = hit(lexical.ids[r]);
-        h.bm25 = { score: lexical.scores[r], rank: r + 1 };
-        h.parts.lexical = (mode === 'fusion' ? lexicalWeight : 1) / (rrfK + r + 1);
+        h.bm25 = { score: lexical.scores[r], rank: ranks[r] };
+        h.parts.lexical = (mode === 'fusion' ? lexicalWeight : 1) / (rrfK + ranks[r]);
       }
     }
     if (mode !== 'lexical') {
       const vector = options.queryVector === undefined ? this.encodeQuery(text) : options.queryVector;
       if (vector !== null && this.index.size > 0) {
         const dense = this.dense(vector, depth, exclude);
+        const ranks = tiedRanks(dense.scores);
         for (let r = 0; r < dense.ids.length; r++) {
           if (!(dense.scores[r] > 0)) break;
           const h = hit(dense.ids[r]);
-          h.dense = { score: dense.scores[r], rank: r + 1 };
-          h.parts.dense = (mode === 'fusion' ? denseWeight : 1) / (rrfK + r + 1);
+          h.dense = { score: dense.scores[r], rank: ranks[r] };
+          h.parts.dense = (mode === 'fusion' ? denseWeight : 1) / (rrfK + ranks[r]);
         }
       }
     }
@@ -198,7 +201,9 @@ export class TextSearch {
   /** Add or replace film `item`'s text (and its dense vector, given or from the fitted encoder). */
   upsert(item: number, fields: readonly DocumentField[], vector?: Float32Array): void {
     if (item < this.corpus.lengths.length) this.masked.add(item);
-    this.overlay.set(item, termBag(fields, this.vocab, false));
+    // New words join the vocabulary, so the film is found by them at once (lexically: the dense
+    // encoder learns them at the next fit).
+    this.overlay.set(item, termBag(fields, this.vocab, true));
     this.index.upsert(item, vector ?? this.encodeDocument(fields));
   }
 
@@ -209,9 +214,17 @@ export class TextSearch {
   }
 
   /** The query's words as the index reads them (stemmed, stop words gone), for explanations. */
-  static queryTerms(text: string): string[] {
+  queryTerms(text: string): string[] {
     return tokenize(text);
   }
+}
+
+/** 1-based ranks of scores sorted descending, equal scores sharing the best rank: a tie stays a tie. */
+function tiedRanks(scores: Float32Array): Int32Array {
+  const ranks = new Int32Array(scores.length);
+  for (let r = 0; r < scores.length; r++)
+    ranks[r] = r > 0 && scores[r] === scores[r - 1] ? ranks[r - 1] : r + 1;
+  return ranks;
 }
 
 export { movieDocument };

@@ -38,12 +38,13 @@ export default async function movieRoutes(fastify: FastifyInstance): Promise<voi
     {
       schema: {
         tags,
-        summary: 'Movies most like this one by co-ratings (item-item neighbours)',
+        summary: 'Movies most like this one by co-ratings, by content, or both (hybrid)',
         params: MovieParams,
         querystring: SimilarQuery,
         response: { 200: SimilarAnswer, ...errorReplies },
       },
     },
-    async (request) => app.engine.similar(request.params.movieId, request.query.n ?? 10),
+    async (request) =>
+      app.engine.similar(request.params.movieId, request.query.n ?? 10, request.query.by ?? 'ratings'),
   );
 }

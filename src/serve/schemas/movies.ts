@@ -25,9 +25,10 @@ export const SimilarQuery = Type.Object(
   {
     n: Type.Optional(Count(100, 10)),
     by: Type.Optional(
-      Type.Literal('ratings', {
+      Type.Union([Type.Literal('ratings'), Type.Literal('content'), Type.Literal('hybrid')], {
         default: 'ratings',
-        description: 'co-ratings (content similarity comes with the text issue)',
+        description:
+          "'ratings': co-ratings (item-item); 'content': the content model's text vectors; 'hybrid': 0.5 × ratings + 0.5 × content, each list scaled by its best score",
       }),
     ),
   },

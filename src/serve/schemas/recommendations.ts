@@ -80,12 +80,29 @@ export const PredictionBody = Type.Object(
       Type.Object(
         {
           title: Type.Optional(Type.String({ maxLength: 300 })),
+          year: Type.Optional(Type.Integer({ minimum: 1800, maximum: 2200 })),
           overview: Type.Optional(Type.String({ maxLength: 5000 })),
           genres: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 })),
+          keywords: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 })),
         },
-        { additionalProperties: false, description: 'a movie by its content (arrives with the text issue)' },
+        {
+          additionalProperties: false,
+          description:
+            'a movie not in the catalog, by its content: predicted from the nearest catalog films the user rated',
+        },
       ),
     ),
+  },
+  { additionalProperties: false },
+);
+
+export const ContentPredictionAnswer = Type.Object(
+  {
+    userId: UserId,
+    predictedRating: Type.Number({ minimum: 0.5, maximum: 5 }),
+    model: Type.String({ description: 'the content model' }),
+    modelRunId: Type.Integer(),
+    nearest: Type.Array(Movie, { description: 'the catalog films nearest in content' }),
   },
   { additionalProperties: false },
 );

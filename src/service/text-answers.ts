@@ -1,0 +1,261 @@
+// The Engine's text reads: the search box (a title or a prompt), "more like this" by content or by
+// both signals, and a predicted rating for a movie known only by its content. All of them read the
+// promoted content model (src/models/content.ts), which carries the search index.
+import { ContentModel } from '../models/content.js';
+import type { MovieRecord } from '../store/types.js';
+import { movieDocument } from '../text/document.js';
+import { TitleMatcher } from '../text/title-match.js';
+import { type Catalog, recordToMovie } from './catalog.js';
+import type { Answers } from './engine-answers.js';
+import { checkN, clip } from './engine-answers.js';
+import type { AnswerContext, SimilarMovies } from './engine-types.js';
+import { badRequest, notFound } from './errors.js';
+import type { ServedModel, Snapshot } from './snapshot.js';
+import { type MovieView, movieView, popularityOf, round } from './views.js';
+
+/** `hybrid` similarity = this × co-rating similarity + (1 − this) × content similarity, each list scaled by its best score. */
+export const HYBRID_RATINGS_WEIGHT = 0.5;
+
+export interface SearchResult extends MovieView {
+  /** The fused score's parts: they sum to `score`. */
+  parts: { lexical: number; dense: number; popularity: number };
+  bm25: number | null;
+  cosine: number | null;
+}
+
+export type SearchAnswer =
+  | { mode: 'title'; query: string; reason: string; movie: MovieView; similar: MovieView[] }
+  | { mode: 'semantic'; query: string; reason: string; terms: string[]; results: SearchResult[] };
+
+/** A movie described by its content only (POST /predictions with `movie`). */
+export interface MovieContent {
+  title?: string;
+  overview?: string;
+  genres?: string[];
+  keywords?: string[];
+  year?: number;
+}
+
+export interface ContentPrediction {
+  userId: number;
+  predictedRating: number;
+  model: string;
+  modelRunId: number;
+  /** The catalog films nearest in content, which the prediction reads. */
+  nearest: MovieView[];
+}
+
+type ContentKeys = { byId: Map<number, number>; byKey: Map<number, number> };
+
+export class TextAnswers {
+  private readonly matchers = new WeakMap<Catalog, TitleMatcher>();
+  /** Content-model keys of catalog movies the model was not trained on (added since). */
+  private readonly added = new WeakMap<ServedModel, Map<number, number>>();
+  private readonly keyCache = new WeakMap<Catalog, { served: ServedModel; keys: ContentKeys }>();
+
+  constructor(
+    private readonly ctx: AnswerContext,
+    private readonly answers: Answers,
+  ) {}
+
+  async search(query: string, n = 10): Promise<SearchAnswer> {
+    const snap = this.ctx.snapshot();
+    checkN(n);
+    const text = query.trim();
+    if (text.length === 0) throw badRequest('q must contain a title or a description', { field: 'q' });
+    const resolved = this.matcher(snap).resolve(text);
+    if (resolved.match !== null) {
+      const movie = snap.catalog.get(resolved.match.key) as MovieRecord;
+      const similar = await this.answers.similar(movie.movieId, n).catch(() => null);
+      return {
+        mode: 'title',
+        query: text,
+        reason: `title match (score ${round(resolved.match.score, 3)}): ${resolved.match.reason}`,
+        movie: movieView(snap, movie, this.ctx.roles.coldStart),
+        similar: similar?.items ?? [],
+      };
+    }
+    const served = this.content(snap);
+    const model = served.model as ContentModel;
+    const keys = this.keys(snap, served);
+    const hits = await model.searchText(text, n, { exclude: (key) => !keys.byKey.has(key) });
+    const results = hits.map((hit) => ({
+      ...movieView(
+        snap,
+        snap.catalog.get(keys.byKey.get(hit.item) as number) as MovieRecord,
+        this.ctx.roles.coldStart,
+      ),
+      score: round(hit.score, 6),
+      parts: {
+        lexical: round(hit.parts.lexical, 6),
+        dense: round(hit.parts.dense, 6),
+        popularity: round(hit.parts.popularity, 6),
+      },
+      bm25: hit.bm25 && round(hit.bm25.score, 4),
+      cosine: hit.dense && round(hit.dense.score, 4),
+    }));
+    return {
+      mode: 'semantic',
+      query: text,
+      reason: `no title matches well enough (${resolved.reason}); searched the catalog's text`,
+      terms: model.search.queryTerms(text),
+      results,
+    };
+  }
+
+  /** Movies most like `movieId` by content, or by co-ratings and content blended (`hybrid`). */
+  async similar(movieId: number, n: number, by: 'content' | 'hybrid'): Promise<SimilarMovies> {
+    const snap = this.ctx.snapshot();
+    checkN(n);
+    if (!snap.catalog.has(movieId)) throw notFound('movie', movieId);
+    const served = this.content(snap);
+    const keys = this.keys(snap, served);
+    const key = keys.byId.get(movieId) ?? -1;
+    const ranked = (served.model as ContentModel).search.similar(key, n * 3, (k) => !keys.byKey.has(k));
+    const scores = new Map<number, number>();
+    const top = ranked.scores[0] ?? 1;
+    ranked.ids.forEach((k, r) => {
+      scores.set(
+        keys.byKey.get(k) as number,
+        (by === 'hybrid' ? 1 - HYBRID_RATINGS_WEIGHT : 1) * (ranked.scores[r] / top),
+      );
+    });
+    let model = served.run.algorithm;
+    if (by === 'hybrid') {
+      const ratings = await this.answers.similar(movieId, n * 3).catch(() => null);
+      const best = ratings?.items[0]?.score ?? 1;
+      for (const item of ratings?.items ?? []) {
+        const part = HYBRID_RATINGS_WEIGHT * ((item.score ?? 0) / (best || 1));
+        scores.set(item.movieId, (scores.get(item.movieId) ?? 0) + part);
+      }
+      if (ratings !== null) model = `${ratings.model}+${model}`;
+    }
+    const items = [...scores]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, n)
+      .map(([id, score]) => ({
+        ...movieView(snap, snap.catalog.get(id) as MovieRecord, this.ctx.roles.coldStart),
+        score: round(score, 6),
+      }));
+    return { movieId, by, model, modelRunId: served.run.id, items };
+  }
+
+  /** The user's rating of a film described by its content, from their ratings of its nearest films. */
+  async predictMovie(userId: number, movie: MovieContent): Promise<ContentPrediction> {
+    const snap = this.ctx.snapshot();
+    const served = this.content(snap);
+    const model = served.model as ContentModel;
+    const state = await this.answers.knownUser(userId);
+    const described = {
+      movieId: 0,
+      title: movie.title ?? '',
+      year: movie.year ?? null,
+      genres: movie.genres ?? [],
+      overview: movie.overview,
+      keywords: movie.keywords,
+    };
+    if (movieDocument(described).length === 0) {
+      throw badRequest('movie needs a title, an overview, genres or keywords to predict from', {
+        field: 'movie',
+      });
+    }
+    const vector = await model.encodeMovie(described);
+    const rated = state.ratings
+      .map((r) => ({ item: served.items.index(r.movieId), rating: r.rating }))
+      .filter((r) => r.item >= 0);
+    const estimate = model.predictFromVector(
+      Int32Array.from(rated, (r) => r.item),
+      Float32Array.from(rated, (r) => r.rating),
+      vector,
+    );
+    if (!estimate.ok) throw badRequest(`cannot predict for user ${userId}: ${estimate.reason}`, { userId });
+    const keys = this.keys(snap, served);
+    const near = model.search.index.search(vector, 5, { exclude: (k) => !keys.byKey.has(k) });
+    return {
+      userId,
+      predictedRating: clip(estimate.value),
+      model: served.run.algorithm,
+      modelRunId: served.run.id,
+      nearest: Array.from(near.ids, (k) =>
+        movieView(
+          snap,
+          snap.catalog.get(keys.byKey.get(k) as number) as MovieRecord,
+          this.ctx.roles.coldStart,
+        ),
+      ),
+    };
+  }
+
+  /** Catalog edits reach the content index at once: an edited film is re-indexed, a new one added. */
+  async catalogChanged(movies: readonly MovieRecord[]): Promise<void> {
+    const snap = this.ctx.snapshot();
+    const served = snap.model(this.ctx.roles.content);
+    if (served === undefined || !(served.model instanceof ContentModel)) return;
+    const keys = this.keys(snap, served);
+    for (const record of movies) {
+      const key = keys.byId.get(record.movieId) ?? this.addKey(served, record.movieId);
+      keys.byId.set(record.movieId, key);
+      keys.byKey.set(key, record.movieId);
+      const movie = recordToMovie(record);
+      served.model.search.upsert(key, movieDocument(movie), await served.model.encodeMovie(movie));
+    }
+  }
+
+  private content(snap: Snapshot): ServedModel {
+    const served = this.answers.require(snap, this.ctx.roles.content, 'content model');
+    if (!(served.model instanceof ContentModel)) {
+      throw badRequest(`the content role's model '${served.run.algorithm}' does not index text`, {});
+    }
+    return served;
+  }
+
+  private addKey(served: ServedModel, movieId: number): number {
+    let added = this.added.get(served);
+    if (added === undefined) {
+      added = new Map();
+      this.added.set(served, added);
+    }
+    const key = served.model.nItems + added.size;
+    added.set(movieId, key);
+    return key;
+  }
+
+  /** Raw movie id ↔ content-model key for the movies of this catalog (trained ones and added ones). */
+  private keys(snap: Snapshot, served: ServedModel): ContentKeys {
+    const cached = this.keyCache.get(snap.catalog);
+    if (cached?.served === served) return cached.keys;
+    const byId = new Map<number, number>();
+    const byKey = new Map<number, number>();
+    const added = this.added.get(served);
+    for (const movie of snap.catalog.movies()) {
+      const key = served.items.index(movie.movieId);
+      const k = key >= 0 ? key : added?.get(movie.movieId);
+      if (k === undefined) continue;
+      byId.set(movie.movieId, k);
+      byKey.set(k, movie.movieId);
+    }
+    this.keyCache.set(snap.catalog, { served, keys: { byId, byKey } });
+    return { byId, byKey };
+  }
+
+  /** The title matcher of this catalog, built once per catalog version. */
+  private matcher(snap: Snapshot): TitleMatcher {
+    let matcher = this.matchers.get(snap.catalog);
+    if (matcher !== undefined) return matcher;
+    const served = snap.model(this.ctx.roles.coldStart);
+    const popularity = popularityOf(snap, this.ctx.roles.coldStart);
+    matcher = new TitleMatcher(
+      [...snap.catalog.movies()].map((m) => {
+        const item = served?.items.index(m.movieId) ?? -1;
+        return {
+          key: m.movieId,
+          title: m.title,
+          year: m.year,
+          popularity: item >= 0 ? (popularity?.counts[item] ?? 0) : 0,
+        };
+      }),
+    );
+    this.matchers.set(snap.catalog, matcher);
+    return matcher;
+  }
+}
