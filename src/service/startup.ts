@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { findTmdbDir } from '../data/by-name.js';
 import type { Dataset } from '../data/dataset.js';
 import { loadDataset } from '../data/load.js';
 import { displayTitle } from '../data/titles.js';
+import { tmdbApiCacheFile } from '../data/tmdb-cache.js';
 import { openStore } from '../store/open.js';
 import type { MovieRecord, RatingRecord, Store } from '../store/types.js';
 import { log as defaultLog } from '../util/log.js';
@@ -124,9 +126,11 @@ export async function ensureCatalog(
   );
 }
 
-/** `settings.dataset` through the one loader, with TMDB metadata when a tmdb/ folder is around. */
+/** `settings.dataset` through the one loader, with TMDB content when a tmdb/ folder or a `cinerec data enrich` cache is around. */
 export async function loadDefaultDataset(settings: ServiceSettings): Promise<Dataset> {
-  return loadDataset(settings.dataset, { settings, withTmdb: findTmdbDir(settings) !== undefined });
+  const withTmdb =
+    findTmdbDir(settings) !== undefined || existsSync(tmdbApiCacheFile(settings, settings.dataset));
+  return loadDataset(settings.dataset, { settings, withTmdb });
 }
 
 /** Copy a dataset's catalog and ratings into the store; ids must be integers (MovieLens). */
