@@ -37,6 +37,8 @@ let started = performance.now();
 const model = await new ContentModel().fit(dataset.ratings, { movies: dataset.movies });
 const buildSeconds = (performance.now() - started) / 1000;
 const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+// Fusion settings to try on the dev prompts, e.g. BENCH_FUSION='{"popularityWeight":1}'.
+Object.assign(model.search.fusion, JSON.parse(process.env.BENCH_FUSION ?? '{}'));
 const item = (movieId: number) => dataset.items.index(movieId);
 
 type Scores = { prompts: number; hit10: number; p10: number; mrr: number };

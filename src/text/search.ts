@@ -29,7 +29,7 @@ export const DEFAULT_FUSION: FusionParams = {
   rrfK: 60,
   lexicalWeight: 1,
   denseWeight: 1,
-  popularityWeight: 0.3,
+  popularityWeight: 1,
   depth: 200,
   fullEvidence: 12,
 };
