@@ -64,6 +64,7 @@ describe('health, OpenAPI and the error shape', () => {
       '/recommendations/score',
       '/recommendations/{userId}',
       '/recommendations/{userId}/batch',
+      '/search',
       '/users/match',
       '/users/{userId}',
       '/users/{userId}/ratings',

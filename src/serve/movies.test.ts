@@ -43,7 +43,8 @@ describe('movies', () => {
     expect(body.items.length).toBeGreaterThan(0);
     expect(body.items.length).toBeLessThanOrEqual(4);
     expect(body.items.map((m: { movieId: number }) => m.movieId)).not.toContain(8);
-    expectError(await t.app.inject('/movies/8/similar?by=content'), 400, /^querystring: 'by' /);
+    expectError(await t.app.inject('/movies/8/similar?by=nonsense'), 400, /^querystring: 'by' /);
+    expectError(await t.app.inject('/movies/8/similar?by=Content'), 400, /^querystring: 'by' /);
     expectError(await t.app.inject('/movies/60000/similar'), 404, 'unknown movie 60000');
   });
 });

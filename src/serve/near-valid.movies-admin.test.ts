@@ -26,15 +26,15 @@ const routes: RouteSpec[] = [
         path: 'by',
         part: 'query',
         type: 'string',
-        bad: ['', 'content', 'RATINGS', UNICODE],
-        edge: ['ratings'],
+        bad: ['', 'RATINGS', 'Content', 'hybrid ', 'text', 'ratings,content', UNICODE],
+        edge: ['ratings', 'content', 'hybrid'],
       },
     ],
     base: (r) => ({
       params: { movieId: knownMovie(r) },
       query: {
         ...(r.chance() ? { n: String(r.int(1, 100)) } : {}),
-        ...(r.chance(0.3) ? { by: 'ratings' } : {}),
+        ...(r.chance(0.5) ? { by: r.pick(['ratings', 'content', 'hybrid']) } : {}),
       },
     }),
   },

@@ -30,6 +30,7 @@ describe('Engine start-up', () => {
     const runs = await svc.registry.list();
     expect(runs.map((r) => [r.algorithm, r.status]).sort()).toEqual([
       ['als', 'promoted'],
+      ['content', 'promoted'],
       ['itemknn', 'promoted'],
       ['popularity', 'promoted'],
       ['svd', 'promoted'],

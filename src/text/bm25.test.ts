@@ -89,10 +89,16 @@ describe('Bm25 on a hand-computed corpus', () => {
     const { out, touched } = score(bm25, query(corpus, 'zebra unicorn'), 4);
     expect(touched).toEqual([]);
     expect(Array.from(out)).toEqual([0, 0, 0, 0]);
-    // A term id past the vocabulary (an overlay term) is skipped, not read out of bounds.
+    // A term id past the built vocabulary (an overlay term) has no postings: scoreInto skips it, not
+    // reading out of bounds. scoreBag (a document added after the build) scores it as a word of one
+    // document: idf ln(1 + (4 − 1 + 0.5) / 1.5), tf 3 in a document of length 3.
     const outside = { terms: Int32Array.of(999), weights: Float32Array.of(1) };
     expect(score(bm25, outside, 4).touched).toEqual([]);
-    expect(bm25.scoreBag(outside, { terms: Int32Array.of(999), weights: Float32Array.of(3) })).toBe(0);
+    const saturated = (3 * 2.2) / (3 + 1.2 * (0.25 + (0.75 * 3) / 2.875));
+    expect(bm25.scoreBag(outside, { terms: Int32Array.of(999), weights: Float32Array.of(3) })).toBeCloseTo(
+      Math.log(1 + 3.5 / 1.5) * saturated,
+      6,
+    );
   });
 
   it('gives scoreBag of a document the same score scoreInto gives it', () => {

@@ -95,9 +95,12 @@ export class Bm25 {
     for (let k = 0; k < query.terms.length; k++) {
       const t = query.terms[k];
       while (j < doc.terms.length && doc.terms[j] < t) j++;
-      if (j < doc.terms.length && doc.terms[j] === t && t < this.idf.length) {
+      if (j < doc.terms.length && doc.terms[j] === t) {
+        // A word only overlay documents have (added after the build) still counts: see idfOf.
         score +=
-          this.idf[t] * (1 + Math.log(Math.max(1, query.weights[k]))) * this.saturate(doc.weights[j], length);
+          this.idfOf(t) *
+          (1 + Math.log(Math.max(1, query.weights[k]))) *
+          this.saturate(doc.weights[j], length);
       }
     }
     return score;
