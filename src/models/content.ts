@@ -43,7 +43,12 @@ const schema = {
     description: 'ALS factors grounding the words (0 = none)',
   },
   minRatings: { type: 'int', default: 5, min: 1, description: 'ratings a film needs for its own CF factors' },
-  popularityWeight: { type: 'float', default: 1, min: 0, description: 'search popularity prior (chosen on the dev prompts)' },
+  popularityWeight: {
+    type: 'float',
+    default: 1,
+    min: 0,
+    description: 'search popularity prior (chosen on the dev prompts)',
+  },
   neighbours: { type: 'int', default: 20, min: 1, max: 1000, description: 'rated films a prediction reads' },
   seed: { type: 'int', default: 42, description: 'seed of the SVD sketch and the ALS factors' },
 } satisfies ParamSchema;
