@@ -1,5 +1,6 @@
 import type { RatingScale } from '../data/dataset.js';
 import type { Interactions } from '../data/interactions.js';
+import { mean } from '../math/stats.js';
 import type { Recommender } from '../models/base.js';
 import type { UserRef } from '../models/types.js';
 import {
@@ -170,11 +171,4 @@ export function scoreRanking(
     diversity: intraListDiversity(lists, genres),
     perUser: { users: users.slice(), values },
   };
-}
-
-/** Mean of the values; NaN for none. */
-export function mean(values: ArrayLike<number>): number {
-  let sum = 0;
-  for (let k = 0; k < values.length; k++) sum += values[k];
-  return values.length > 0 ? sum / values.length : Number.NaN;
 }

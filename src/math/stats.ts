@@ -6,3 +6,10 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
+
+/** Mean of the values; NaN for none. */
+export function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let k = 0; k < values.length; k++) sum += values[k];
+  return values.length > 0 ? sum / values.length : Number.NaN;
+}

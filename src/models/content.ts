@@ -1,8 +1,9 @@
 import type { Movie } from '../data/dataset.js';
 import type { Interactions } from '../data/interactions.js';
 import { DenseScorer } from '../math/scoring.js';
+import { mean } from '../math/stats.js';
 import { buildTextSearch, restoreTextSearch, textSearchState } from '../text/build.js';
-import { movieDocument } from '../text/document.js';
+import { documentText, movieDocument } from '../text/document.js';
 import type { TextEncoder } from '../text/encoder.js';
 import type { SearchHit, SearchMode, TextSearch } from '../text/search.js';
 import { loadTransformerEncoder, transformerSettings } from '../text/transformer.js';
@@ -96,11 +97,7 @@ export class ContentModel extends Recommender<ContentParams> {
     let vectors: { values: Float32Array; dims: number } | undefined;
     if (this.params.encoder === 'transformer') {
       const encoder = await this.loadTransformer();
-      const texts = movies.map((m) =>
-        movieDocument(m)
-          .map((f) => f.text)
-          .join('. '),
-      );
+      const texts = movies.map(documentText);
       vectors = { values: await encoder.encode(texts), dims: encoder.dim };
     }
     const index = buildTextSearch(movies, {
@@ -151,10 +148,9 @@ export class ContentModel extends Recommender<ContentParams> {
 
   /** A film's vector from its content alone (a film not in the catalog, or edited since the fit). */
   async encodeMovie(movie: Movie): Promise<Float32Array> {
-    const fields = movieDocument(movie);
-    if (this.params.encoder !== 'transformer') return this.search.encodeDocument(fields);
+    if (this.params.encoder !== 'transformer') return this.search.encodeDocument(movieDocument(movie));
     const encoder = await this.loadTransformer();
-    return (await encoder.encode([fields.map((f) => f.text).join('. ')])).subarray(0, encoder.dim);
+    return (await encoder.encode([documentText(movie)])).subarray(0, encoder.dim);
   }
 
   private loadTransformer(): Promise<TextEncoder> {
@@ -168,10 +164,8 @@ export class ContentModel extends Recommender<ContentParams> {
    */
   predictFromVector(items: Int32Array, ratings: Float32Array, vector: Float32Array): Estimate {
     if (items.length === 0) return { ok: false, reason: 'content: the user has no ratings' };
-    let mean = 0;
-    for (const r of ratings) mean += r;
-    mean /= ratings.length;
-    const sims = Array.from(items, (item, k) => ({ sim: this.dot(item, vector), dev: ratings[k] - mean }));
+    const average = mean(ratings);
+    const sims = Array.from(items, (item, k) => ({ sim: this.dot(item, vector), dev: ratings[k] - average }));
     sims.sort((a, b) => b.sim - a.sim);
     let num = 0;
     let den = 0;
@@ -180,7 +174,7 @@ export class ContentModel extends Recommender<ContentParams> {
       num += sim * dev;
       den += sim;
     }
-    return { ok: true, value: den > 0 ? mean + num / den : mean };
+    return { ok: true, value: den > 0 ? average + num / den : average };
   }
 
   private dot(item: number, vector: Float32Array): number {
@@ -209,12 +203,12 @@ export class ContentModel extends Recommender<ContentParams> {
   protected scoreInto(user: UserRef, out: Float32Array): boolean {
     const { items, ratings } = this.userRatings(user);
     if (items.length === 0 || this.scorer === undefined) return false;
-    const mean = typeof user === 'number' ? this.means[user] : average(ratings);
+    const userMean = typeof user === 'number' ? this.means[user] : mean(ratings);
     // Centred weights: a 2★ film pushes its neighbours down; a user who rated all alike likes all.
     const profile = new Float32Array(this.dim);
     const flat = ratings.every((r) => r === ratings[0]);
     for (let k = 0; k < items.length; k++) {
-      const w = flat ? 1 : ratings[k] - mean;
+      const w = flat ? 1 : ratings[k] - userMean;
       for (let c = 0; c < this.dim; c++) profile[c] += w * this.vectors[items[k] * this.dim + c];
     }
     this.scorer.scoreInto(profile, out);
@@ -254,14 +248,8 @@ function userMeans(train: Interactions): Float32Array {
   const csr = train.byUser();
   const means = new Float32Array(train.nUsers);
   for (let u = 0; u < train.nUsers; u++)
-    means[u] = average(csr.values.subarray(csr.indptr[u], csr.indptr[u + 1]));
+    means[u] = mean(csr.values.subarray(csr.indptr[u], csr.indptr[u + 1]));
   return means;
-}
-
-function average(values: Float32Array): number {
-  let sum = 0;
-  for (const v of values) sum += v;
-  return values.length > 0 ? sum / values.length : 0;
 }
 
 export const contentEntry: ModelEntry = {

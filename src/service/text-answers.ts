@@ -80,11 +80,7 @@ export class TextAnswers {
     const keys = this.keys(snap, served);
     const hits = await model.searchText(text, n, { exclude: (key) => !keys.byKey.has(key) });
     const results = hits.map((hit) => ({
-      ...movieView(
-        snap,
-        snap.catalog.get(keys.byKey.get(hit.item) as number) as MovieRecord,
-        this.ctx.roles.coldStart,
-      ),
+      ...this.viewOfKey(snap, keys, hit.item),
       score: round(hit.score, 6),
       parts: {
         lexical: round(hit.parts.lexical, 6),
@@ -176,13 +172,7 @@ export class TextAnswers {
       predictedRating: clip(estimate.value),
       model: served.run.algorithm,
       modelRunId: served.run.id,
-      nearest: Array.from(near.ids, (k) =>
-        movieView(
-          snap,
-          snap.catalog.get(keys.byKey.get(k) as number) as MovieRecord,
-          this.ctx.roles.coldStart,
-        ),
-      ),
+      nearest: Array.from(near.ids, (k) => this.viewOfKey(snap, keys, k)),
     };
   }
 
@@ -199,6 +189,12 @@ export class TextAnswers {
       const movie = recordToMovie(record);
       served.model.search.upsert(key, movieDocument(movie), await served.model.encodeMovie(movie));
     }
+  }
+
+  /** The view of the catalog movie behind content-model key `key` (one `keys` lists). */
+  private viewOfKey(snap: Snapshot, keys: ContentKeys, key: number): MovieView {
+    const movie = snap.catalog.get(keys.byKey.get(key) as number) as MovieRecord;
+    return movieView(snap, movie, this.ctx.roles.coldStart);
   }
 
   private content(snap: Snapshot): ServedModel {

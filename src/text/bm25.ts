@@ -1,4 +1,4 @@
-import type { Corpus, TermBag } from './corpus.js';
+import { type Corpus, sublinear, type TermBag } from './corpus.js';
 
 export interface Bm25Params {
   /** Term-frequency saturation. */
@@ -69,7 +69,7 @@ export class Bm25 {
       const t = query.terms[k];
       if (t >= this.idf.length) continue; // a word only overlay documents have: see scoreBag
       // A word typed twice ("dark dark comedy") counts a little more, not twice.
-      const w = this.idf[t] * (1 + Math.log(Math.max(1, query.weights[k])));
+      const w = this.idf[t] * sublinear(query.weights[k]);
       for (let p = this.postPtr[t]; p < this.postPtr[t + 1]; p++) {
         const d = this.postDocs[p];
         if (out[d] === 0) touched[count++] = d;
@@ -97,10 +97,7 @@ export class Bm25 {
       while (j < doc.terms.length && doc.terms[j] < t) j++;
       if (j < doc.terms.length && doc.terms[j] === t) {
         // A word only overlay documents have (added after the build) still counts: see idfOf.
-        score +=
-          this.idfOf(t) *
-          (1 + Math.log(Math.max(1, query.weights[k]))) *
-          this.saturate(doc.weights[j], length);
+        score += this.idfOf(t) * sublinear(query.weights[k]) * this.saturate(doc.weights[j], length);
       }
     }
     return score;

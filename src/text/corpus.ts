@@ -40,6 +40,11 @@ export class Vocabulary {
   }
 }
 
+/** 1 + ln(tf): a word said ten times counts about three times as much as once, not ten. */
+export function sublinear(tf: number): number {
+  return 1 + Math.log(Math.max(1, tf));
+}
+
 /** A bag of weighted terms: parallel arrays, sorted by term id, no term twice. */
 export interface TermBag {
   terms: Int32Array;

@@ -67,3 +67,10 @@ export function movieDocument(movie: Movie, weights: FieldWeights = DEFAULT_FIEL
   add('people', people.join(' . '));
   return fields;
 }
+
+/** The document as one text, fields in order: what a transformer reads (it weighs words itself). */
+export function documentText(movie: Movie): string {
+  return movieDocument(movie)
+    .map((field) => field.text)
+    .join('. ');
+}

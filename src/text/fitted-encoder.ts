@@ -1,4 +1,4 @@
-import type { Corpus, TermBag } from './corpus.js';
+import { type Corpus, sublinear, type TermBag } from './corpus.js';
 import { type SparseRows, truncatedSvd } from './lsa.js';
 
 export interface FittedEncoderParams {
@@ -84,7 +84,7 @@ export class FittedEncoder {
       const t = bag.terms[k];
       if (t >= idf.length) continue;
       any = true;
-      const w = (1 + Math.log(Math.max(1, bag.weights[k]))) * idf[t];
+      const w = sublinear(bag.weights[k]) * idf[t];
       for (let c = 0; c < lsaDims; c++) out[c] += w * lsa[t * lsaDims + c];
       for (let c = 0; c < cfDims; c++) out[lsaDims + c] += w * termCf[t * cfDims + c];
     }
@@ -110,7 +110,7 @@ export class FittedEncoder {
       this.encodeBag(bag, row);
       const { lsaDims, cfDims, params } = this.state;
       const own = itemCf?.subarray(d * cfDims, (d + 1) * cfDims);
-      if (own !== undefined && own.some((x) => x !== 0)) {
+      if (own?.some((x) => x !== 0)) {
         row.set(own, lsaDims);
         if (!row.subarray(0, lsaDims).some((x) => x !== 0)) continue;
         scalePart(row, lsaDims, cfDims, Math.sqrt(params.cfWeight));
@@ -147,7 +147,7 @@ function tfidfRows(corpus: Corpus, idf: Float32Array): SparseRows {
   for (let d = 0; d + 1 < corpus.indptr.length; d++) {
     let norm = 0;
     for (let p = corpus.indptr[d]; p < corpus.indptr[d + 1]; p++) {
-      values[p] = (1 + Math.log(Math.max(1, corpus.values[p]))) * idf[corpus.indices[p]];
+      values[p] = sublinear(corpus.values[p]) * idf[corpus.indices[p]];
       norm += values[p] * values[p];
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;

@@ -1,7 +1,7 @@
 import type { Ranked } from '../models/types.js';
 import { Bm25, type Bm25Params, DEFAULT_BM25 } from './bm25.js';
 import { type Corpus, type TermBag, termBag, Vocabulary } from './corpus.js';
-import { type DocumentField, movieDocument } from './document.js';
+import type { DocumentField } from './document.js';
 import type { FittedEncoder } from './fitted-encoder.js';
 import { tokenize } from './tokenize.js';
 import type { VectorIndex } from './vector-index.js';
@@ -226,5 +226,3 @@ function tiedRanks(scores: Float32Array): Int32Array {
     ranks[r] = r > 0 && scores[r] === scores[r - 1] ? ranks[r - 1] : r + 1;
   return ranks;
 }
-
-export { movieDocument };
