@@ -36,14 +36,15 @@ export function truncatedSvd(
   const omega = new Float64Array(x.nCols * l);
   for (let i = 0; i < omega.length; i++) omega[i] = rng.normal();
   let y = multiply(x, omega, l); // nRows × l
-  orthonormalizeColumns(y, nRows, l, 1);
+  orthonormalizeColumns(y, nRows, l);
   // Only the short side is re-orthonormalised between passes: in float64 two or three power steps
   // cannot overflow or collapse the sketch, and the tall term side would cost most of the fit.
   for (let it = 0; it < (options.powerIterations ?? 2); it++) {
     y = multiply(x, multiplyTransposed(x, y, l), l);
-    orthonormalizeColumns(y, nRows, l, 1);
+    orthonormalizeColumns(y, nRows, l);
   }
-  orthonormalizeColumns(y, nRows, l, 1);
+  // A second pass on the final sketch (CholeskyQR2) restores the orthogonality one pass loses.
+  orthonormalizeColumns(y, nRows, l);
   // B = Qᵀ X, kept as its transpose Bt = Xᵀ Q (nCols × l); B Bᵀ = Btᵀ Bt is l × l.
   const bt = multiplyTransposed(x, y, l);
   const core = new Float64Array(l * l);
@@ -105,47 +106,45 @@ function multiplyTransposed(x: SparseRows, m: Float64Array, width: number): Floa
 /**
  * Orthonormalises the columns of a tall row-major matrix by Cholesky QR (Fukaya et al. 2014):
  * G = MᵀM, R = chol(G), M ← M·R⁻¹. It reads the matrix row by row, which is several times faster
- * than Gram–Schmidt walking down columns; a second pass (CholeskyQR2) restores the orthogonality
- * the first loses on an ill-conditioned sketch. A tiny ridge keeps a rank-deficient
+ * than Gram–Schmidt walking down columns. Calling it twice (CholeskyQR2) restores the
+ * orthogonality one pass loses on an ill-conditioned sketch. A tiny ridge keeps a rank-deficient
  * sketch (fewer documents than directions) factorable.
  */
-function orthonormalizeColumns(m: Float64Array, rows: number, cols: number, passes: number): void {
+function orthonormalizeColumns(m: Float64Array, rows: number, cols: number): void {
   const g = new Float64Array(cols * cols);
   const r = new Float64Array(cols * cols);
-  for (let pass = 0; pass < passes; pass++) {
-    g.fill(0);
-    for (let row = 0; row < rows; row++) {
-      const o = row * cols;
-      for (let i = 0; i < cols; i++) {
-        const mi = m[o + i];
-        if (mi === 0) continue;
-        for (let j = i; j < cols; j++) g[i * cols + j] += mi * m[o + j];
-      }
-    }
-    let trace = 0;
-    for (let i = 0; i < cols; i++) trace += g[i * cols + i];
-    const ridge = 1e-12 * Math.max(trace, 1e-300);
-    // Upper-triangular R with RᵀR = G (G's upper triangle is filled).
-    r.fill(0);
+  for (let row = 0; row < rows; row++) {
+    const o = row * cols;
     for (let i = 0; i < cols; i++) {
-      let d = g[i * cols + i] + ridge;
-      for (let k = 0; k < i; k++) d -= r[k * cols + i] * r[k * cols + i];
-      const rii = Math.sqrt(Math.max(d, ridge));
-      r[i * cols + i] = rii;
-      for (let j = i + 1; j < cols; j++) {
-        let s = g[i * cols + j];
-        for (let k = 0; k < i; k++) s -= r[k * cols + i] * r[k * cols + j];
-        r[i * cols + j] = s / rii;
-      }
+      const mi = m[o + i];
+      if (mi === 0) continue;
+      for (let j = i; j < cols; j++) g[i * cols + j] += mi * m[o + j];
     }
-    // Each row x of M becomes the solution y of yR = x (forward substitution along the row).
-    for (let row = 0; row < rows; row++) {
-      const o = row * cols;
-      for (let j = 0; j < cols; j++) {
-        let s = m[o + j];
-        for (let k = 0; k < j; k++) s -= m[o + k] * r[k * cols + j];
-        m[o + j] = s / r[j * cols + j];
-      }
+  }
+  let trace = 0;
+  for (let i = 0; i < cols; i++) trace += g[i * cols + i];
+  const ridge = 1e-12 * Math.max(trace, 1e-300);
+  // Upper-triangular R with RᵀR = G (G's upper triangle is filled). Not math/cholesky.ts's
+  // choleskyInPlace, which throws on a non-positive pivot: here a pivot lost to rounding in a
+  // rank-deficient sketch is clamped to the ridge instead of failing the fit.
+  for (let i = 0; i < cols; i++) {
+    let d = g[i * cols + i] + ridge;
+    for (let k = 0; k < i; k++) d -= r[k * cols + i] * r[k * cols + i];
+    const rii = Math.sqrt(Math.max(d, ridge));
+    r[i * cols + i] = rii;
+    for (let j = i + 1; j < cols; j++) {
+      let s = g[i * cols + j];
+      for (let k = 0; k < i; k++) s -= r[k * cols + i] * r[k * cols + j];
+      r[i * cols + j] = s / rii;
+    }
+  }
+  // Each row x of M becomes the solution y of yR = x (forward substitution along the row).
+  for (let row = 0; row < rows; row++) {
+    const o = row * cols;
+    for (let j = 0; j < cols; j++) {
+      let s = m[o + j];
+      for (let k = 0; k < j; k++) s -= m[o + k] * r[k * cols + j];
+      m[o + j] = s / r[j * cols + j];
     }
   }
 }
