@@ -5,7 +5,9 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { env as hf, pipeline } from '@huggingface/transformers';
+// Type-only: the library (and onnxruntime's native binding) loads when a model is asked for, not
+// in every process that imports the content model.
+import type * as Transformers from '@huggingface/transformers';
 import { loadSettings } from '../config.js';
 import { log } from '../util/log.js';
 import type { TextEncoder } from './encoder.js';
@@ -65,7 +67,11 @@ function localDtypes(dir: string, preferred: Dtype): Dtype[] {
 
 /** env is one global object: loads are serialised, and each restores what it changed. */
 let loading: Promise<unknown> = Promise.resolve();
-async function withHubEnv<T>(settings: Partial<typeof hf>, run: () => Promise<T>): Promise<T> {
+async function withHubEnv<T>(
+  hf: typeof Transformers.env,
+  settings: Partial<typeof Transformers.env>,
+  run: () => Promise<T>,
+): Promise<T> {
   const turn = loading.then(async () => {
     const keys = ['allowRemoteModels', 'allowLocalModels', 'localModelPath', 'cacheDir'] as const;
     const saved = Object.fromEntries(keys.map((k) => [k, hf[k]]));
@@ -85,7 +91,7 @@ const FIX =
   'onnx/model_quantized.onnx (or onnx/model.onnx), or allow network access (unset CINEREC_TEXT_OFFLINE) ' +
   'so the model downloads into';
 
-type Extractor = Awaited<ReturnType<typeof pipeline<'feature-extraction'>>>;
+type Extractor = Awaited<ReturnType<typeof Transformers.pipeline<'feature-extraction'>>>;
 interface HubTensor {
   data: ArrayLike<number | bigint>;
   dims: number[];
@@ -115,7 +121,9 @@ export async function loadTransformerEncoder(opts: TransformerOptions = {}): Pro
   const candidates: Dtype[] = onDisk.length > 0 ? onDisk : opts.dtype === 'fp32' ? ['fp32'] : ['q8', 'fp32'];
   const id = source.kind === 'dir' ? source.dir : source.id;
 
+  const { env: hf, pipeline } = await import('@huggingface/transformers');
   const extractor = await withHubEnv(
+    hf,
     {
       allowRemoteModels: allowRemote && source.kind === 'hub',
       allowLocalModels: true,
