@@ -73,13 +73,14 @@ export function sortGroups(order: Int32Array, scores: ArrayLike<number>, groups:
 }
 
 /**
- * LambdaRank gradient and hessian of every row into `grad`/`hess`. `order` must be sorted by
- * `scores` (sortGroups). Pairs are those whose better-placed document sits in the top
+ * LambdaRank gradient and hessian of every row into `grad`/`hess`. `gains` are the rows' gains
+ * (gainOf of each label, precomputed once: a power per pair would dominate the loop). `order` must
+ * be sorted by `scores` (sortGroups). Pairs are those whose better-placed document sits in the top
  * `truncation` positions (as in LightGBM): swaps further down barely change nDCG.
  */
 export function lambdaGradients(
   scores: Float64Array,
-  labels: Float32Array,
+  gains: Float64Array,
   groups: Int32Array,
   order: Int32Array,
   invIdealDcg: Float64Array,
@@ -99,15 +100,15 @@ export function lambdaGradients(
     const top = Math.min(n, truncation);
     for (let p = 0; p < top; p++) {
       const a = order[lo + p];
-      const la = labels[a];
-      const ga = gainOf(la);
+      const ga = gains[a];
+      const da = disc[p];
       for (let q = p + 1; q < n; q++) {
         const b = order[lo + q];
-        const lb = labels[b];
-        if (la === lb) continue;
-        const hi = la > lb ? a : b;
-        const low = la > lb ? b : a;
-        const delta = Math.abs((ga - gainOf(lb)) * (disc[p] - disc[q])) * inv;
+        const gb = gains[b];
+        if (ga === gb) continue;
+        const hi = ga > gb ? a : b;
+        const low = ga > gb ? b : a;
+        const delta = Math.abs((ga - gb) * (da - disc[q])) * inv;
         const rho = 1 / (1 + Math.exp(SIGMA * (scores[hi] - scores[low])));
         const lambda = SIGMA * rho * delta;
         grad[hi] -= lambda;

@@ -3,6 +3,7 @@ import { Rng } from '../math/random.js';
 import { LambdaMart, type RankingData } from './lambdamart.js';
 import {
   discounts,
+  gainOf,
   identityOrder,
   inverseIdealDcg,
   lambdaGradients,
@@ -20,7 +21,17 @@ function gradientsOf(scores: number[], labels: number[], groups: number[]) {
   sortGroups(order, s, g);
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);
-  lambdaGradients(s, l, g, order, inverseIdealDcg(l, g, disc), disc, 30, grad, hess);
+  lambdaGradients(
+    s,
+    Float64Array.from(l, gainOf),
+    g,
+    order,
+    inverseIdealDcg(l, g, disc),
+    disc,
+    30,
+    grad,
+    hess,
+  );
   return { grad, hess };
 }
 

@@ -11,6 +11,7 @@ import { throwIfAborted } from '../util/async.js';
 import { checkFeatures, checkRankingData, type RankingData } from './lambdamart-data.js';
 import {
   discounts,
+  gainOf,
   identityOrder,
   inverseIdealDcg,
   lambdaGradients,
@@ -100,6 +101,7 @@ export class LambdaMart {
     });
     const disc = discounts(Math.max(maxGroupSize(train.groups), valid ? maxGroupSize(valid.groups) : 0, 1));
     const invIdeal = inverseIdealDcg(train.labels, train.groups, disc);
+    const gains = Float64Array.from(train.labels, gainOf);
     const order = identityOrder(nRows);
     const scores = new Float64Array(nRows);
     const grad = new Float64Array(nRows);
@@ -123,7 +125,7 @@ export class LambdaMart {
     for (let t = 0; t < p.trees; t++) {
       throwIfAborted(options.signal, 'LambdaMart: fit cancelled');
       sortGroups(order, scores, train.groups);
-      lambdaGradients(scores, train.labels, train.groups, order, invIdeal, disc, truncation, grad, hess);
+      lambdaGradients(scores, gains, train.groups, order, invIdeal, disc, truncation, grad, hess);
       pickFeatures(rng, perm, used, nUsed);
       learner.grow(grad, hess, used, nUsed, p.learningRate, scores, importance);
       if (v) {
