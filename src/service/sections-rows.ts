@@ -19,6 +19,8 @@ export interface SectionRules {
   forYouModel: string;
   /** A rating at least this high is a "liked" movie (Because you liked, Top in your genres). */
   likedRating: number;
+  /** Because you liked: how many of the latest liked movies to try for X. */
+  likedTries: number;
   /** Trending: a rating's weight halves every this many days before the newest training rating. */
   trendingHalfLifeDays: number;
   /**
@@ -133,62 +135,70 @@ export function forYou(input: RowInput): RowDraft {
   return { ...row, reason, model: used.join('+') || served[0].run.algorithm, picks, note };
 }
 
-/**
- * The movie Because you liked is about: the user's most recent rating ≥ `likedRating` of a movie
- * the similarity model knows (ties: the higher rating, then the lower movie id), or undefined.
- */
-export function likedSource(state: UserState, similar: ServedModel, likedRating: number): number | undefined {
-  let best: { movieId: number; rating: number; timestamp: number } | undefined;
-  for (const r of state.ratings) {
-    if (r.rating < likedRating || similar.items.index(r.movieId) < 0) continue;
-    if (
-      best === undefined ||
-      r.timestamp > best.timestamp ||
-      (r.timestamp === best.timestamp &&
-        (r.rating > best.rating || (r.rating === best.rating && r.movieId < best.movieId)))
-    ) {
-      best = r;
-    }
-  }
-  return best?.movieId;
+/** X's nearest movies by co-ratings: the same call /movies/{id}/similar?by=ratings makes, whole list. */
+function neighbours(served: ServedModel, item: number): Ranked {
+  return served.model instanceof ItemKnn
+    ? served.model.moreLikeThis(item, served.model.nItems, { minCount: 5 })
+    : served.model.similarItems(item, Math.min(served.model.nItems, 1000));
 }
 
-/** Because you liked X: X's nearest movies by co-ratings, as /movies/{id}/similar?by=ratings ranks them. */
+/** The user's ratings ≥ `likedRating`, most recent first (ties: the higher rating, then the lower id). */
+export function likedMovies(state: UserState, likedRating: number): number[] {
+  return state.ratings
+    .filter((r) => r.rating >= likedRating)
+    .sort((a, b) => b.timestamp - a.timestamp || b.rating - a.rating || a.movieId - b.movieId)
+    .map((r) => r.movieId);
+}
+
+/**
+ * Because you liked X: X's nearest movies by co-ratings, as /movies/{id}/similar?by=ratings ranks
+ * them. X is the first of the user's `likedTries` most recent liked movies (likedMovies) whose
+ * neighbours leave a movie to show once the user's ratings, the rows above and the filter are
+ * taken out; when none does, the row is empty and names the first that has neighbours at all.
+ */
 export function becauseYouLiked(input: RowInput): RowDraft {
   const { snap, rules } = input;
   const served = snap.model(input.roles.similar);
   const row = {
     id: 'because-you-liked' as const,
     title: 'Because you liked…',
-    reason: `more like your most recent rating of ${rules.likedRating} or more, by co-ratings`,
+    reason: `more like a recent movie you rated ${rules.likedRating} or more, by co-ratings`,
     model: served?.run.algorithm ?? 'none',
     picks: [] as Pick[],
     basedOn: null,
   };
   if (served === undefined)
     return { ...row, note: `the similarity model '${input.roles.similar}' is not served` };
-  const source = likedSource(input.state, served, rules.likedRating);
-  if (source === undefined) return { ...row, note: `no rating of ${rules.likedRating} or more yet` };
-  const liked = named(snap.catalog.get(source) as MovieRecord);
-  const item = served.items.index(source);
-  // The same call /movies/{id}/similar?by=ratings makes, over the whole stored neighbour list.
-  const ranked: Ranked =
-    served.model instanceof ItemKnn
-      ? served.model.moreLikeThis(item, served.model.nItems, { minCount: 5 })
-      : served.model.similarItems(item, Math.min(served.model.nItems, 1000));
-  const picks: Pick[] = [];
-  for (let k = 0; k < ranked.ids.length && picks.length < input.n; k++) {
-    const movieId = served.items.rawId(ranked.ids[k]) as number;
-    if (usable(input, movieId) === undefined) continue;
-    const score = ranked.scores[k];
-    picks.push({
-      movieId,
-      score,
-      reason: `rated alike by the people who rated ${liked} (similarity ${round(score, 3)})`,
-    });
+  let first: number | undefined;
+  for (const source of likedMovies(input.state, rules.likedRating).slice(0, rules.likedTries)) {
+    const item = served.items.index(source);
+    if (item < 0) continue;
+    const ranked = neighbours(served, item);
+    if (ranked.ids.length === 0) continue;
+    first ??= source;
+    const liked = named(snap.catalog.get(source) as MovieRecord);
+    const picks: Pick[] = [];
+    for (let k = 0; k < ranked.ids.length && picks.length < input.n; k++) {
+      const movieId = served.items.rawId(ranked.ids[k]) as number;
+      if (usable(input, movieId) === undefined) continue;
+      const score = ranked.scores[k];
+      picks.push({
+        movieId,
+        score,
+        reason: `rated alike by the people who rated ${liked} (similarity ${round(score, 3)})`,
+      });
+    }
+    if (picks.length > 0) return { ...row, title: `Because you liked ${liked}`, picks, basedOn: source };
   }
-  const note = ranked.ids.length === 0 ? `${liked} has no neighbours with enough co-ratings` : undefined;
-  return { ...row, title: `Because you liked ${liked}`, picks, basedOn: source, note };
+  if (first === undefined) {
+    const note = `none of your ${rules.likedTries} latest ratings of ${rules.likedRating} or more has neighbours by co-ratings`;
+    return { ...row, note };
+  }
+  return {
+    ...row,
+    title: `Because you liked ${named(snap.catalog.get(first) as MovieRecord)}`,
+    basedOn: first,
+  };
 }
 
 interface PopularityOrders {

@@ -25,7 +25,7 @@ export type { SectionId, SectionRules } from './sections-rows.js';
 
 /**
  * The rules of the rows. For you prefers `twostage` (the two-stage pipeline) when it is served. A
- * liked movie is one rated 4 or more. Trending halves a rating's weight every 30 days (the
+ * liked movie is one rated 4 or more; Because you liked tries the 10 latest. Trending halves a rating's weight every 30 days (the
  * popularity model's default) before the newest training rating. Hidden gems have at least 5
  * ratings but fewer than the most-rated movies holding half of all ratings, and are predicted 4 or
  * more. Top in your genres takes the 3 genres of the user's liked movies.
@@ -33,6 +33,7 @@ export type { SectionId, SectionRules } from './sections-rows.js';
 export const DEFAULT_SECTION_RULES: SectionRules = {
   forYouModel: 'twostage',
   likedRating: 4,
+  likedTries: 10,
   trendingHalfLifeDays: 30,
   gemsRatingShare: 0.5,
   gemsMinCount: 5,
