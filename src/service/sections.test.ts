@@ -32,7 +32,9 @@ const rated = async (userId: number) => new Set((await svc.store.userRatings(use
 const popularity = () => svc.engine.snapshot.model('popularity')!;
 
 function state(ratings: Partial<RatingRecord>[]): UserState {
-  const full = ratings.map((r) => ({ userId: 1, rating: 4, timestamp: 0, source: 'api', movieId: 1, ...r }));
+  const full = ratings.map(
+    (r): RatingRecord => ({ userId: 1, rating: 4, timestamp: 0, source: 'api', movieId: 1, ...r }),
+  );
   return { userId: 1, ratings: full, rated: new Set(full.map((r) => r.movieId)), refs: new Map() };
 }
 
