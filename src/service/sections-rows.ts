@@ -78,6 +78,9 @@ export interface RowDraft {
   genres?: string[];
 }
 
+/** "1 rating", "3 ratings". */
+const ratings = (count: number) => `${count} rating${count === 1 ? '' : 's'}`;
+
 /** "Toy Story (1995)". */
 export function named(movie: MovieRecord): string {
   return movie.year === null ? movie.title : `${movie.title} (${movie.year})`;
@@ -104,7 +107,7 @@ export function forYou(input: RowInput): RowDraft {
   );
   const reason = `ranked for you by ${served.map((s) => s.run.algorithm).join(', then ') || 'no model'}`;
   if (input.coldStart) {
-    const note = `${state.ratings.length} rating(s): personalised rows start at ${input.minRatings}; Top in your genres is the cold-start row`;
+    const note = `${ratings(state.ratings.length)}: personalised rows start at ${input.minRatings}; Top in your genres is the cold-start row`;
     return { ...row, reason, note };
   }
   if (served.length === 0) return { ...row, reason, note: `no ranking model is served` };
@@ -289,7 +292,7 @@ export function trending(input: RowInput): RowDraft {
     picks.push({
       movieId,
       score: ranked.scores[k],
-      reason: `${recent} rating(s) in the ${half} days to ${day} (trend score ${round(ranked.scores[k], 2)})`,
+      reason: `${ratings(recent)} in the ${half} days to ${day} (trend score ${round(ranked.scores[k], 2)})`,
     });
   }
   return { ...row, picks };
@@ -401,7 +404,7 @@ export function topInGenres(input: RowInput): RowDraft {
     picks.push({
       movieId: movie.movieId,
       score: model.weighted[item],
-      reason: `${genre === undefined ? '' : `${genre}: `}weighted rating ${wr} from ${model.counts[item]} rating(s)`,
+      reason: `${genre === undefined ? '' : `${genre}: `}weighted rating ${wr} from ${ratings(model.counts[item])}`,
     });
   }
   return { ...row, picks };

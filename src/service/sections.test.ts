@@ -202,7 +202,7 @@ describe('Engine.sections', () => {
     const answer = await svc.engine.sections(20_001, { n: 10 });
     expect(answer).toMatchObject({ coldStart: true, ratingCount: 1 });
     expect(answer.sections[0].items).toEqual([]);
-    expect(answer.sections[0].note).toMatch(/^1 rating\(s\): personalised rows start at 5/);
+    expect(answer.sections[0].note).toMatch(/^1 rating: personalised rows start at 5/);
     const top = answer.sections[4];
     const genres = [...svc.engine.snapshot.catalog.get(liked)!.genres].sort().slice(0, 3);
     expect(top).toMatchObject({
