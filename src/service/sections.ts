@@ -1,22 +1,20 @@
 // GET /recommendations/{userId}/sections without HTTP: named rows of movies for one user, each
 // movie with a one-line reason. Rows run in SECTION_ORDER with one exclude set, so a movie appears
 // in at most one row (earlier rows win) and never one the user rated. The rows are in
-// sections-rows.ts.
+// sections-rows.ts and sections-popular.ts.
 import type { MovieRecord } from '../store/types.js';
 import { Catalog, type MovieFilter } from './catalog.js';
 import type { Answers } from './engine-answers.js';
 import { checkN, clip } from './engine-answers.js';
 import type { AnswerContext } from './engine-types.js';
+import { hiddenGems, topInGenres, trending } from './sections-popular.js';
 import {
   becauseYouLiked,
   forYou,
-  hiddenGems,
   type RowDraft,
   type RowInput,
   type SectionId,
   type SectionRules,
-  topInGenres,
-  trending,
 } from './sections-rows.js';
 import { userRef } from './users.js';
 import { type MovieView, movieView, round } from './views.js';
