@@ -49,9 +49,9 @@ function popularityOrders(model: Popularity, rules: SectionRules): PopularityOrd
 }
 
 /**
- * The smallest rating count c such that the movies rated at least c times hold at least `share` of
- * all ratings (the "head"): 0.5 gives the median of the counts weighted by count, so half of all
- * ratings are of movies rated c times or more. 0 when nothing is rated.
+ * The largest rating count c such that the movies rated at least c times hold at least `share` of
+ * all ratings (the "head"): with 0.5, half of all ratings or more are of movies rated c times or
+ * more, and the movies rated fewer times (the tail) hold the rest. 0 when nothing is rated.
  */
 export function headCount(counts: Int32Array, share: number): number {
   if (!(share > 0 && share <= 1)) throw new Error(`headCount: share must be in (0, 1], got ${share}`);

@@ -40,7 +40,7 @@ function state(ratings: Partial<RatingRecord>[]): UserState {
 }
 
 describe('section rules, by hand', () => {
-  it('headCount: the smallest count whose most-rated movies hold the share of all ratings', () => {
+  it('headCount: the largest count whose most-rated movies hold the share of all ratings', () => {
     const counts = Int32Array.from([1, 10, 0, 5, 3, 1]); // 20 ratings
     expect(headCount(counts, 0.5)).toBe(10); // 10 of 20
     expect(headCount(counts, 0.6)).toBe(5); // 15 of 20 ≥ 12
