@@ -22,13 +22,15 @@ interface PopularityOrders {
   trending: Ranked;
   /** Items with a rating count under this are "little known" (Hidden gems). */
   countCut: number;
+  /** Hidden gems' candidates: items rated at least `gemsMinCount` times and fewer than `countCut`. */
+  tail: Int32Array;
 }
 
 const orders = new WeakMap<Popularity, Map<string, PopularityOrders>>();
 
 /** The popularity model's orders, computed once per model and rules (they do not depend on the user). */
 function popularityOrders(model: Popularity, rules: SectionRules): PopularityOrders {
-  const key = `${rules.trendingHalfLifeDays}/${rules.gemsRatingShare}`;
+  const key = `${rules.trendingHalfLifeDays}/${rules.gemsRatingShare}/${rules.gemsMinCount}`;
   let byRules = orders.get(model);
   if (byRules === undefined) {
     byRules = new Map();
@@ -39,10 +41,14 @@ function popularityOrders(model: Popularity, rules: SectionRules): PopularityOrd
   const rated: number[] = [];
   for (let i = 0; i < model.counts.length; i++) if (model.counts[i] > 0) rated.push(i);
   rated.sort((a, b) => model.weighted[b] - model.weighted[a] || a - b);
+  const countCut = headCount(model.counts, rules.gemsRatingShare);
   const made = {
     weighted: Int32Array.from(rated),
     trending: model.trending(model.counts.length, { halfLifeDays: rules.trendingHalfLifeDays }),
-    countCut: headCount(model.counts, rules.gemsRatingShare),
+    countCut,
+    tail: Int32Array.from(
+      rated.filter((i) => model.counts[i] >= rules.gemsMinCount && model.counts[i] < countCut),
+    ),
   };
   byRules.set(key, made);
   return made;
@@ -133,17 +139,15 @@ export function hiddenGems(input: RowInput): RowDraft {
   }
   const ref = userRef(rating, input.state);
   if (ref === null) return { ...row, note: `${rating.run.algorithm} cannot score your ratings yet` };
-  const cut = popularityOrders(pop.model, rules).countCut;
+  const { countCut: cut, tail } = popularityOrders(pop.model, rules);
   const found: { movieId: number; value: number; count: number }[] = [];
-  const ids = rating.items.rawIds();
-  for (let i = 0; i < ids.length; i++) {
-    const movieId = ids[i] as number;
-    const p = pop.served.items.index(movieId);
-    const count = p >= 0 ? pop.model.counts[p] : 0;
-    if (count < rules.gemsMinCount || count >= cut || usable(input, movieId) === undefined) continue;
+  for (const p of tail) {
+    const movieId = pop.served.items.rawId(p) as number;
+    const i = rating.items.index(movieId);
+    if (i < 0 || usable(input, movieId) === undefined) continue;
     const estimate = rating.model.predict(ref, i);
     if (estimate.ok && estimate.value >= rules.gemsMinPredicted) {
-      found.push({ movieId, value: estimate.value, count });
+      found.push({ movieId, value: estimate.value, count: pop.model.counts[p] });
     }
   }
   found.sort((a, b) => b.value - a.value || a.movieId - b.movieId);
@@ -154,7 +158,7 @@ export function hiddenGems(input: RowInput): RowDraft {
   }));
   const note =
     found.length === 0 && input.accepts === undefined
-      ? `no movie rated ${rules.gemsMinCount} to ${cut - 1} times is predicted ${rules.gemsMinPredicted} or more for you`
+      ? `no movie rated at least ${rules.gemsMinCount} but fewer than ${cut} times is predicted ${rules.gemsMinPredicted} or more for you`
       : undefined;
   return { ...row, picks, note };
 }
