@@ -3,9 +3,9 @@
 // sections-popular.ts). A row sees the movies earlier rows took (and the user's rated ones) in
 // `exclude` and never returns one of them; sections.ts runs the rows in order and turns their
 // picks into movie views. The rules each row follows are in SectionRules and the README.
-import { ItemKnn } from '../models/itemknn.js';
 import type { Ranked } from '../models/types.js';
 import type { MovieRecord } from '../store/types.js';
+import { coRatingNeighbours } from './engine-answers.js';
 import type { Roles } from './engine-types.js';
 import { recommendSequential, type Source } from './hybrid.js';
 import type { ServedModel, Snapshot } from './snapshot.js';
@@ -140,9 +140,7 @@ export function forYou(input: RowInput): RowDraft {
 
 /** X's nearest movies by co-ratings: the same call /movies/{id}/similar?by=ratings makes, whole list. */
 function neighbours(served: ServedModel, item: number): Ranked {
-  return served.model instanceof ItemKnn
-    ? served.model.moreLikeThis(item, served.model.nItems, { minCount: 5 })
-    : served.model.similarItems(item, Math.min(served.model.nItems, 1000));
+  return coRatingNeighbours(served, item, served.model.nItems);
 }
 
 /** The user's ratings ≥ `likedRating`, most recent first (ties: the higher rating, then the lower id). */
