@@ -114,7 +114,9 @@ describe('Ensemble', () => {
   it('blends the selected members only; on validation the blend is no worse than any member', async () => {
     // Least squares with an intercept contains each single member (weight 1, intercept 0), so at
     // ridge 0 its in-sample RMSE cannot exceed theirs.
-    const model = await new Ensemble({ useSvdpp: false, useNeural: false, ridge: 0 }).fit(world(3));
+    const model = await new Ensemble({ useSvdpp: false, useContent: false, useNeural: false, ridge: 0 }).fit(
+      world(3),
+    );
     const report = model.blendReport();
     expect(report.members).toEqual(['baseline', 'itemknn', 'svd']);
     expect(report.validPairs).toBe(Math.round(0.15 * model.trainData.size));
@@ -123,7 +125,9 @@ describe('Ensemble', () => {
   });
 
   it('predicts exactly intercept + Σ weight · member estimate (clipped)', async () => {
-    const model = await new Ensemble({ useItemknn: false, useNeural: false }).fit(world(4));
+    const model = await new Ensemble({ useItemknn: false, useContent: false, useNeural: false }).fit(
+      world(4),
+    );
     const { members, weights, intercept } = model.blendReport();
     const state = model.state();
     expect(state.meta.members).toEqual(members);
@@ -167,6 +171,7 @@ describe('Ensemble', () => {
       useItemknn: false,
       useSvd: false,
       useSvdpp: false,
+      useContent: false,
       useNeural: false,
     });
     await expect(none.fit(world(5))).rejects.toThrow(/no member selected/);

@@ -20,6 +20,11 @@ const schema = {
   useItemknn: { type: 'bool', default: true, description: 'blend itemknn' },
   useSvd: { type: 'bool', default: true, description: 'blend svd' },
   useSvdpp: { type: 'bool', default: true, description: 'blend svdpp' },
+  useContent: {
+    type: 'bool',
+    default: true,
+    description: 'blend content (text neighbours: the most diverse member; reads FitOptions.movies)',
+  },
   useNeural: {
     type: 'bool',
     default: true,
@@ -55,6 +60,7 @@ const MEMBERS = [
   ['useItemknn', 'itemknn'],
   ['useSvd', 'svd'],
   ['useSvdpp', 'svdpp'],
+  ['useContent', 'content'],
   ['useNeural', 'neural'],
 ] as const;
 
