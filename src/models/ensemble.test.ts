@@ -4,6 +4,8 @@ import { Interactions } from '../data/interactions.js';
 import { Rng } from '../math/random.js';
 import { Ensemble } from './ensemble.js';
 import { ridgeBlend } from './ensemble-blend.js';
+import { type PartHeaders, restorePart } from './ensemble-parts.js';
+import { createModel } from './registry.js';
 import './index.js';
 
 describeRecommender('ensemble', () => new Ensemble({ useNeural: false }), {
@@ -131,23 +133,11 @@ describe('Ensemble', () => {
     const { members, weights, intercept } = model.blendReport();
     const state = model.state();
     expect(state.meta.members).toEqual(members);
-    const { createModel } = await import('./registry.js');
-    const parts = members.map((name) => {
-      const m = createModel(name);
-      const arrays = Object.fromEntries(
-        Object.entries(state.arrays)
-          .filter(([k]) => k.startsWith(`${name}/`))
-          .map(([k, a]) => [k.slice(name.length + 1), a]),
-      );
-      const saved = (
-        state.meta.memberStates as Record<
-          string,
-          { params: Record<string, unknown>; meta: Record<string, unknown> }
-        >
-      )[name];
-      m.restore({ params: saved.params, meta: saved.meta, arrays }, model.trainData);
-      return m;
-    });
+    // Each member as its own model, rebuilt from the ensemble's nested state.
+    const headers = state.meta.parts as PartHeaders;
+    const parts = members.map((name) =>
+      restorePart('test', createModel(name), name, headers, state, model.trainData),
+    );
     for (const [u, i] of [
       [0, 0],
       [5, 7],
@@ -163,6 +153,20 @@ describe('Ensemble', () => {
       expect(got.ok).toBe(true);
       if (got.ok) expect(got.value).toBeCloseTo(Math.min(5, Math.max(1, expected)), 9);
     }
+  });
+
+  it('refuses an artifact whose nested state lacks a member', async () => {
+    const model = await new Ensemble({
+      useItemknn: false,
+      useSvdpp: false,
+      useContent: false,
+      useNeural: false,
+    }).fit(world(6));
+    const state = model.state();
+    const { svd: _dropped, ...rest } = state.meta.parts as PartHeaders;
+    expect(() =>
+      new Ensemble().restore({ ...state, meta: { ...state.meta, parts: rest } }, model.trainData),
+    ).toThrow(/no state for part 'svd'/);
   });
 
   it('rejects an empty member selection', async () => {
