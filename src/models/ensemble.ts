@@ -359,7 +359,7 @@ export function carveValidation(
 export const ensembleEntry: ModelEntry = {
   name: 'ensemble',
   description:
-    'ridge-learned linear blend of rating models (baseline, itemknn, svd, svdpp, neural if registered)',
+    'non-negative ridge blend of rating models (baseline, itemknn, svd, svdpp, content; neural if registered)',
   kind: 'rating',
   schema,
   create: (params) => new Ensemble(params as Partial<EnsembleParams>),
