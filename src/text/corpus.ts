@@ -40,9 +40,13 @@ export class Vocabulary {
   }
 }
 
-/** 1 + ln(tf): a word said ten times counts about three times as much as once, not ten. */
+/**
+ * 1 + ln(tf) from tf = 1 up, tf itself below: a word said ten times counts about three times as
+ * much as once, not ten; a weight under one (a title word at half weight, a feedback term) keeps
+ * its fraction instead of being rounded up to a whole occurrence. Continuous at 1; 0 for tf ≤ 0.
+ */
 export function sublinear(tf: number): number {
-  return 1 + Math.log(Math.max(1, tf));
+  return tf >= 1 ? 1 + Math.log(tf) : Math.max(0, tf);
 }
 
 /** A bag of weighted terms: parallel arrays, sorted by term id, no term twice. */
