@@ -4,6 +4,8 @@
  * the README reports): hit@10, precision@10 and MRR of BM25 alone, the fitted encoder alone and
  * their fusion; top-1 accuracy of the title matcher on misspelled, partial and article-moved
  * titles; query latency, index build time and memory. Writes bench/out/search.{json,md}.
+ * `--split dev` scores only the dev prompts, per prompt, and writes nothing (the tuning loop);
+ * BENCH_FUSION and BENCH_PARAMS (JSON) override fusion settings and content-model parameters.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { findSharedDatasets } from '../src/data/index.js';
@@ -143,6 +145,8 @@ const out = {
   catalog: dataset.movies.length,
   vectorIndex: model.search.index.kind,
   dims: model.search.index.dim,
+  fusion: model.search.fusion,
+  encoder: model.search.encoder.state.params,
   buildSeconds,
   titleBuildSeconds,
   indexMb,

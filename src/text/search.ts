@@ -55,15 +55,20 @@ export interface SearchHit {
   item: number;
   score: number;
   parts: { lexical: number; dense: number; popularity: number };
-  /** BM25 score and rank (1-based), null when the film did not match a query word. */
+  /**
+   * BM25 score and rank (1-based), null when the film did not match a query word. In fusion these
+   * are of the query as feedback expanded it (see TextSearch.search).
+   */
   bm25: { score: number; rank: number } | null;
-  /** Cosine to the query and rank, null when outside the dense list read. */
+  /** Cosine to the query (in fusion, the query moved by feedback) and rank, null outside the list read. */
   dense: { score: number; rank: number } | null;
 }
 
 /**
  * Search over the catalog's text: BM25 beside a dense index, fused by reciprocal rank with a
- * popularity prior. Item keys are dense item indices; `exclude` hides keys (filters, deleted films).
+ * popularity prior, in two passes: the first pass's best films feed back into both queries (the
+ * dense one moves towards them, the BM25 one gains their common words) and the lists are read and
+ * fused again. Item keys are dense item indices; `exclude` hides keys (filters, deleted films).
  * Films edited or added after the build are kept in an overlay: their term bags are scored
  * directly and their vectors upserted into the index, so no edit waits for a rebuild. The overlay
  * lives in memory: a saved artifact holds the index as built (the next fit includes the edits).
