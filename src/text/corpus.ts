@@ -40,13 +40,9 @@ export class Vocabulary {
   }
 }
 
-/**
- * 1 + ln(tf) from tf = 1 up, tf itself below: a word said ten times counts about three times as
- * much as once, not ten; a weight under one (a title word at half weight, a feedback term) keeps
- * its fraction instead of being rounded up to a whole occurrence. Continuous at 1; 0 for tf ≤ 0.
- */
+/** 1 + ln(tf): a word said ten times counts about three times as much as once, not ten. */
 export function sublinear(tf: number): number {
-  return tf >= 1 ? 1 + Math.log(tf) : Math.max(0, tf);
+  return 1 + Math.log(Math.max(1, tf));
 }
 
 /** A bag of weighted terms: parallel arrays, sorted by term id, no term twice. */

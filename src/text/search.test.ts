@@ -225,27 +225,47 @@ describe('pseudo-relevance feedback', () => {
     expect(Array.from(rocchio(q, new Float32Array(2), 2))).toEqual([1, 0]);
   });
 
-  it('adds the found film’s common words to the BM25 query, at the mean weight asked for', () => {
+  it('adds the found film’s common words to the BM25 query, at RM3’s interpolated weights', () => {
     expect(MIN_EXPANSION_DF).toBe(3);
     const search = make(feedback);
     expect(items(search.search('kaiju', 10, { mode: 'lexical' }))).toEqual([0]);
     const hits = search.search('kaiju', 10);
     expect(hits[0].item).toBe(0);
+    // Only "monster" is added: the three other monster films come in, the other Tokyo film
+    // (a word of two films) does not.
     const lexical = hits.filter((h) => h.bm25 !== null).map((h) => h.item);
-    // Only "monster" is added (one term, so at weight 0.5): the three other monster films come in,
-    // the other Tokyo film does not.
     expect(new Set(lexical)).toEqual(new Set([0, 1, 2, 3]));
-    const bm25 = new Bm25(search.corpus);
-    const monster = search.corpus.terms.indexOf('monster');
-    const { indptr, indices, values } = search.corpus;
-    for (const item of [1, 2, 3]) {
-      const doc = {
-        terms: indices.subarray(indptr[item], indptr[item + 1]),
-        weights: values.subarray(indptr[item], indptr[item + 1]),
-      };
-      const expected = bm25.scoreBag({ terms: Int32Array.of(monster), weights: Float32Array.of(0.5) }, doc);
-      expect(hits.find((h) => h.item === item)?.bm25?.score).toBeCloseTo(expected, 5);
+    // By hand: film 0's unit TF-IDF vector gives the relevance model over {kaiju, monster}; the
+    // expanded query is 0.5·(kaiju: 1) + 0.5·r, times the query's total weight (1).
+    const { corpus } = search;
+    const bm25 = new Bm25(corpus);
+    const row = (d: number) => ({
+      terms: corpus.indices.subarray(corpus.indptr[d], corpus.indptr[d + 1]),
+      weights: corpus.values.subarray(corpus.indptr[d], corpus.indptr[d + 1]),
+    });
+    const tfidf = (t: number) => {
+      const bag = row(0);
+      const k = Array.from(bag.terms).indexOf(t);
+      return (1 + Math.log(Math.max(1, bag.weights[k]))) * bm25.idf[t];
+    };
+    const kaiju = corpus.terms.indexOf('kaiju');
+    const monster = corpus.terms.indexOf('monster');
+    const r = tfidf(monster) / (tfidf(kaiju) + tfidf(monster)); // the norm cancels
+    const weights = { kaiju: 0.5 + 0.5 * (1 - r), monster: 0.5 * r };
+    const expanded = {
+      terms: Int32Array.of(kaiju, monster),
+      weights: Float32Array.of(weights.kaiju, weights.monster),
+    };
+    if (kaiju > monster) {
+      expanded.terms.reverse();
+      expanded.weights.reverse();
     }
+    for (const item of [0, 1, 2, 3])
+      expect(hits.find((h) => h.item === item)?.bm25?.score).toBeCloseTo(
+        bm25.scoreBag(expanded, row(item)),
+        5,
+      );
+    expect(weights.monster).toBeLessThan(0.5);
   });
 
   it('changes nothing with depth 0, and never touches the lexical or dense modes', () => {
@@ -269,6 +289,19 @@ describe('pseudo-relevance feedback', () => {
         .filter((h) => h.bm25 !== null)
         .map((h) => h.item),
     ).toEqual([0]);
+  });
+
+  it('feeds nothing back when the query’s words match fewer films than it would read', () => {
+    // "kaiju" matches one film: with depth 2 nothing is added, with depth 1 "monster" is.
+    const narrow = make({ ...feedback, feedbackDepth: 2 });
+    expect(
+      narrow
+        .search('kaiju', 10)
+        .filter((h) => h.bm25 !== null)
+        .map((h) => h.item),
+    ).toEqual([0]);
+    const wide = make(feedback);
+    expect(wide.search('kaiju', 10).filter((h) => h.bm25 !== null)).toHaveLength(4);
   });
 
   it('moves the dense query towards the found films', () => {

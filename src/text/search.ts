@@ -29,7 +29,7 @@ export interface FusionParams {
   feedbackWeight: number;
   /** Words of those films added to the BM25 query. */
   expansionTerms: number;
-  /** Their mean weight (the query's own words weigh 1). */
+  /** RM3's λ: the share of those films' words (the relevance model) in the expanded query, 0–1. */
   expansionWeight: number;
 }
 
@@ -44,7 +44,7 @@ export const DEFAULT_FUSION: FusionParams = {
   feedbackDepth: 5,
   feedbackWeight: 1,
   expansionTerms: 10,
-  expansionWeight: 0.5,
+  expansionWeight: 0.7,
 };
 
 /** Fewest films a word must be in to be added to a query by feedback. */
@@ -140,8 +140,11 @@ export class TextSearch {
     let hits = this.fuse(mode, lexical, dense);
     // Feedback is a fusion step: alone, each list would feed back its own mistakes (on the dev
     // prompts it lowered both), and 'lexical' and 'dense' stay the plain lists they are reported as.
+    // Feedback is for prompts whose words many films share; words that pin down fewer films than
+    // it would read (a rare name, a new word) have found what there is to find.
     const top = hits.slice(0, this.fusion.feedbackDepth);
-    if (mode === 'fusion' && top.length > 0) {
+    const ambiguous = lexical === null || lexical.ids.length >= this.fusion.feedbackDepth;
+    if (mode === 'fusion' && top.length > 0 && ambiguous) {
       const moved = vector === null ? null : this.feedbackVector(vector, top);
       if (moved !== null) dense = this.dense(moved, depth, exclude);
       const expanded = this.feedbackBag(query, top);
@@ -208,17 +211,18 @@ export class TextSearch {
   }
 
   /**
-   * Relevance-model expansion of the BM25 query (RM3-like: Lavrenko & Croft 2001, Abdul-Jaleel et
-   * al. 2004): each word of the first pass's best films scores the sum over those films of its
-   * share of the film's (unit) TF-IDF vector; the `expansionTerms` best words not in the query join
-   * it at weights proportional to that score, averaging `expansionWeight` (the query's own words
-   * weigh 1). A prompt's few words then reach films that share the found films' other words
-   * ("mole" → spy, kgb, cia). Words of fewer than MIN_EXPANSION_DF films are left out: they would
-   * pull in only the film that has them. Null when nothing is added.
+   * RM3 expansion of the BM25 query (Lavrenko & Croft 2001; Abdul-Jaleel et al. 2004): the
+   * relevance model r(w) is each word's summed share of the first pass's best films' (unit) TF-IDF
+   * vectors, kept to the query's words and the `expansionTerms` best others, renormalised; the new
+   * query is (1−λ)·q + λ·r, q the query's own weights as a distribution and λ = expansionWeight,
+   * scaled back to the query's total weight. A prompt's few words then reach films that share the
+   * found films' other words ("mole" → spy, kgb, cia), each in proportion to how much of those
+   * films it is: a genre word every film has adds little. Words of fewer than MIN_EXPANSION_DF
+   * films are not added: they would pull in only the film that has them. Null when nothing is.
    */
   private feedbackBag(query: TermBag, top: readonly SearchHit[]): TermBag | null {
-    const { expansionTerms, expansionWeight } = this.fusion;
-    if (!(expansionTerms > 0 && expansionWeight > 0)) return null;
+    const { expansionTerms, expansionWeight: lambda } = this.fusion;
+    if (!(expansionTerms > 0 && lambda > 0)) return null;
     const idf = this.bm25.idf;
     const mass = new Map<number, number>();
     for (const h of top) {
@@ -232,18 +236,26 @@ export class TextSearch {
       const scale = 1 / Math.sqrt(norm);
       for (let k = 0; k < bag.terms.length; k++) {
         const t = bag.terms[k];
-        if (t >= idf.length || this.corpus.docFreq[t] < MIN_EXPANSION_DF) continue;
-        mass.set(t, (mass.get(t) ?? 0) + sublinear(bag.weights[k]) * idf[t] * scale);
+        if (t < idf.length) mass.set(t, (mass.get(t) ?? 0) + sublinear(bag.weights[k]) * idf[t] * scale);
       }
     }
-    for (const t of query.terms) mass.delete(t);
-    const picked = [...mass].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, expansionTerms);
+    const own = new Set(query.terms);
+    const picked = [...mass]
+      .filter(([t]) => !own.has(t) && this.corpus.docFreq[t] >= MIN_EXPANSION_DF)
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, expansionTerms);
     if (picked.length === 0) return null;
-    let total = 0;
-    for (const [, m] of picked) total += m;
+    let relevance = 0;
+    for (const [, m] of picked) relevance += m;
+    for (const t of query.terms) relevance += mass.get(t) ?? 0;
+    let typed = 0;
+    for (const w of query.weights) typed += w;
     const weights = new Map<number, number>();
-    for (let k = 0; k < query.terms.length; k++) weights.set(query.terms[k], query.weights[k]);
-    for (const [t, m] of picked) weights.set(t, (expansionWeight * m * picked.length) / total);
+    for (let k = 0; k < query.terms.length; k++) {
+      const r = (mass.get(query.terms[k]) ?? 0) / relevance;
+      weights.set(query.terms[k], typed * ((1 - lambda) * (query.weights[k] / typed) + lambda * r));
+    }
+    for (const [t, m] of picked) weights.set(t, typed * lambda * (m / relevance));
     const terms = Int32Array.from(weights.keys()).sort();
     return { terms, weights: Float32Array.from(terms, (t) => weights.get(t) ?? 0) };
   }
