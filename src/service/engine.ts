@@ -22,7 +22,13 @@ import { SectionAnswers, type Sections, type SectionsRequest } from './sections.
 import { DEFAULT_ROLES } from './settings.js';
 import type { ServedModel } from './snapshot.js';
 import { Snapshot } from './snapshot.js';
-import { type ContentPrediction, type MovieContent, type SearchAnswer, TextAnswers } from './text-answers.js';
+import {
+  type ContentPrediction,
+  type MovieContent,
+  type Reconciled,
+  type SearchAnswer,
+  TextAnswers,
+} from './text-answers.js';
 import { UserCache } from './users.js';
 import type { MovieView } from './views.js';
 
@@ -90,9 +96,14 @@ export class Engine {
     return { ready, missing: [...new Set(missing)], versions: snap.versions() };
   }
 
-  /** Serve `served` from now on; requests already running keep the snapshot they took. */
-  install(served: ServedModel): void {
+  /**
+   * Serve `served` from now on; requests already running keep the snapshot they took. The content
+   * model is then brought up to the catalog's current text (its artifact predates later edits; see
+   * TextAnswers.reconcile): requests are served meanwhile. Other models install at once (null).
+   */
+  async install(served: ServedModel): Promise<Reconciled | null> {
     this.current = this.current.withModel(served);
+    return served.run.algorithm === this.roles.content ? this.text.reconcile(served) : null;
   }
 
   /** Load every promoted run; a run whose artifact is refused is reported, not installed. */
@@ -104,7 +115,7 @@ export class Engine {
     const failed: { run: ModelRunRecord; error: Error }[] = [];
     for (const run of await this.registry.promoted()) {
       try {
-        this.install(await this.registry.load(run));
+        await this.install(await this.registry.load(run));
         loaded.push(run);
       } catch (error) {
         failed.push({ run, error: error as Error });
@@ -116,13 +127,13 @@ export class Engine {
   /** Verify and promote a run; on a refused artifact the serving model does not change. */
   async promote(id: number): Promise<ModelRunRecord> {
     const served = await this.registry.promote(id);
-    this.install(served);
+    await this.install(served);
     return served.run;
   }
 
   async rollback(algorithm: string): Promise<ModelRunRecord> {
     const served = await this.registry.rollback(algorithm);
-    this.install(served);
+    await this.install(served);
     return served.run;
   }
 
@@ -297,7 +308,7 @@ export class Engine {
     for (const run of await this.registry.promoted()) {
       if (this.current.model(run.algorithm)?.run.id === run.id || this.refused.has(run.id)) continue;
       try {
-        this.install(await this.registry.load(run));
+        await this.install(await this.registry.load(run));
         installed.push(run);
       } catch (error) {
         this.refused.add(run.id); // reported once, not at every poll

@@ -1,7 +1,7 @@
 // The Engine's text reads: the search box (a title or a prompt), "more like this" by content or by
 // both signals, and a predicted rating for a movie known only by its content. All of them read the
 // promoted content model (src/models/content.ts), which carries the search index.
-import { ContentModel } from '../models/content.js';
+import { ContentModel, documentFingerprint } from '../models/content.js';
 import type { MovieRecord } from '../store/types.js';
 import { movieDocument } from '../text/document.js';
 import { TitleMatcher } from '../text/title-match.js';
@@ -45,6 +45,16 @@ export interface ContentPrediction {
   nearest: MovieView[];
 }
 
+/** What `reconcile` did to a content model's index (movie counts). */
+export interface Reconciled {
+  /** Catalog films the model was not trained on, now indexed. */
+  added: number;
+  /** Trained films whose document changed since, re-indexed. */
+  changed: number;
+  /** Trained films the catalog no longer has, dropped from the index. */
+  removed: number;
+}
+
 type ContentKeys = { byId: Map<number, number>; byKey: Map<number, number> };
 
 export class TextAnswers {
@@ -52,6 +62,10 @@ export class TextAnswers {
   /** Content-model keys of catalog movies the model was not trained on (added since). */
   private readonly added = new WeakMap<ServedModel, Map<number, number>>();
   private readonly keyCache = new WeakMap<Catalog, { served: ServedModel; keys: ContentKeys }>();
+  /** Per content model: documentFingerprint of the text its overlay holds, by movie id. */
+  private readonly overlaid = new WeakMap<ServedModel, Map<number, number>>();
+  /** The tail of the index writes (catalogChanged, reconcile), which run one at a time. */
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly ctx: AnswerContext,
@@ -176,19 +190,97 @@ export class TextAnswers {
     };
   }
 
-  /** Catalog edits reach the content index at once: an edited film is re-indexed, a new one added. */
+  /**
+   * Catalog edits reach the content index at once: an edited film is re-indexed, a new one added
+   * (in the model's in-memory overlay, TextSearch.upsert; `reconcile` redoes it for a model loaded
+   * later).
+   */
   async catalogChanged(movies: readonly MovieRecord[]): Promise<void> {
-    const snap = this.ctx.snapshot();
-    const served = snap.model(this.ctx.roles.content);
-    if (served === undefined || !(served.model instanceof ContentModel)) return;
+    await this.serially(async () => {
+      const snap = this.ctx.snapshot();
+      const served = snap.model(this.ctx.roles.content);
+      if (served === undefined || !(served.model instanceof ContentModel)) return;
+      await this.reindex(
+        snap,
+        served,
+        movies.map((m) => m.movieId),
+      );
+    });
+  }
+
+  /**
+   * Bring a content model just installed in line with the catalog: its artifact was trained before
+   * any edit made since (and its overlay, in memory only, started empty), so films added since are
+   * indexed, films whose document changed since (their fingerprint differs from the one trained,
+   * ContentModel.documentFingerprints) re-indexed, and trained films the catalog no longer has
+   * removed from the index. Searches keep running meanwhile, on the model as it is: one may miss an
+   * edit for the moment the reconcile takes. An artifact without fingerprints (older than them)
+   * gets only the films it does not know: re-indexing the whole catalog would put every film in the
+   * overlay, which each query scores linearly.
+   */
+  async reconcile(served: ServedModel): Promise<Reconciled | null> {
+    const model = served.model;
+    if (!(model instanceof ContentModel) || served.run.algorithm !== this.ctx.roles.content) return null;
+    return this.serially(async () => {
+      const snap = this.ctx.snapshot();
+      const withPrints = model.documentFingerprints() !== null;
+      const ids: number[] = [];
+      for (const movie of snap.catalog.movies()) {
+        if (withPrints || served.items.index(movie.movieId) < 0) ids.push(movie.movieId);
+      }
+      let removed = 0;
+      for (let item = 0; item < served.items.size; item++) {
+        if (snap.catalog.has(served.items.rawId(item) as number)) continue;
+        model.search.remove(item);
+        removed++;
+      }
+      return { ...(await this.reindex(snap, served, ids)), removed };
+    });
+  }
+
+  /**
+   * (Re-)index the catalog movies `movieIds` whose document differs from what `served` holds (its
+   * overlay's copy, else the trained one), under content-model keys; new films get new keys.
+   */
+  private async reindex(
+    snap: Snapshot,
+    served: ServedModel,
+    movieIds: readonly number[],
+  ): Promise<{ added: number; changed: number }> {
+    const model = served.model as ContentModel;
+    const trained = model.documentFingerprints();
     const keys = this.keys(snap, served);
-    for (const record of movies) {
-      const key = keys.byId.get(record.movieId) ?? this.addKey(served, record.movieId);
-      keys.byId.set(record.movieId, key);
-      keys.byKey.set(key, record.movieId);
-      const movie = recordToMovie(record);
-      served.model.search.upsert(key, movieDocument(movie), await served.model.encodeMovie(movie));
+    let overlaid = this.overlaid.get(served);
+    if (overlaid === undefined) {
+      overlaid = new Map();
+      this.overlaid.set(served, overlaid);
     }
+    let added = 0;
+    let changed = 0;
+    for (const movieId of movieIds) {
+      const record = snap.catalog.get(movieId);
+      if (record === undefined) continue;
+      const movie = recordToMovie(record);
+      const print = documentFingerprint(movie);
+      const item = served.items.index(movieId);
+      const held = overlaid.get(movieId) ?? (item >= 0 ? trained?.[item] : undefined);
+      if (held === print) continue;
+      const key = keys.byId.get(movieId) ?? this.addKey(served, movieId);
+      keys.byId.set(movieId, key);
+      keys.byKey.set(key, movieId);
+      model.search.upsert(key, movieDocument(movie), await model.encodeMovie(movie));
+      overlaid.set(movieId, print);
+      if (item >= 0) changed++;
+      else added++;
+    }
+    return { added, changed };
+  }
+
+  /** Run index writes one at a time, in call order: a later edit never lands under an earlier one. */
+  private serially<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(write);
+    this.writes = run.catch(() => undefined);
+    return run;
   }
 
   /** The view of the catalog movie behind content-model key `key` (one `keys` lists). */

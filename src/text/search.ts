@@ -71,7 +71,8 @@ export interface SearchHit {
  * fused again. Item keys are dense item indices; `exclude` hides keys (filters, deleted films).
  * Films edited or added after the build are kept in an overlay: their term bags are scored
  * directly and their vectors upserted into the index, so no edit waits for a rebuild. The overlay
- * lives in memory: a saved artifact holds the index as built (the next fit includes the edits).
+ * lives in memory: a saved artifact holds the index as built (the next fit includes the edits), and
+ * the service re-applies the edits made since when it loads one (TextAnswers.reconcile).
  */
 export class TextSearch {
   private readonly bm25: Bm25;
