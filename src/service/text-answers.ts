@@ -5,6 +5,8 @@ import { ContentModel, documentFingerprint } from '../models/content.js';
 import type { MovieRecord } from '../store/types.js';
 import { movieDocument } from '../text/document.js';
 import { TitleMatcher } from '../text/title-match.js';
+import { outgrown } from '../text/vector-index.js';
+import { rebuildOffThread } from '../text/vector-index-rebuild.js';
 import { type Catalog, recordToMovie } from './catalog.js';
 import type { Answers } from './engine-answers.js';
 import { checkN, clip } from './engine-answers.js';
@@ -273,6 +275,9 @@ export class TextAnswers {
       if (item >= 0) changed++;
       else added++;
     }
+    // Upserts past exactUpTo leave the index exact (a slower scan) until a rebuild makes it HNSW:
+    // done on a worker, swapped in when ready. A failed rebuild leaves it exact; the next write retries.
+    if (outgrown(model.search.index)) model.search.rebuildIndex(rebuildOffThread).catch(() => undefined);
     return { added, changed };
   }
 

@@ -151,6 +151,39 @@ describe('content index after a restart', () => {
     }
   });
 
+  it('an index that the reconcile grows past exactUpTo is rebuilt as HNSW off the request path', async () => {
+    const again = await startTestService({ store, home });
+    try {
+      const served = await again.registry.load(await again.registry.get(r1));
+      const model = served.model as ContentModel;
+      const state = model.state();
+      // The trained index holds exactly exactUpTo films: the added one crosses the threshold.
+      const index = { ...(state.meta.index as Record<string, unknown>), exactUpTo: served.items.size };
+      const small = new ContentModel(model.params);
+      small.restore({ ...state, meta: { ...state.meta, index } }, model.trainData);
+      expect(small.search.index.kind).toBe('exact');
+      expect(await again.engine.install({ ...served, model: small })).toEqual({
+        added: 1,
+        changed: 1,
+        removed: 0,
+      });
+      const exact = small.search.index;
+      expect(exact.size).toBe(served.items.size + 1);
+      expect(small.search.rebuilding).not.toBeNull();
+      // Requests are answered while the worker builds the graph.
+      expect((await semanticIds(again.engine, 'submarine under a glacier'))[0]).toBe(NEW_ID);
+      await small.search.rebuilding;
+      expect(small.search.index.kind).toBe('hnsw');
+      expect(small.search.index.size).toBe(exact.size);
+      expect((await semanticIds(again.engine, 'submarine under a glacier'))[0]).toBe(NEW_ID);
+      expect((await semanticIds(again.engine, 'zeppelin pilot smuggling orchids'))[0]).toBe(EDITED);
+      const like = await again.engine.similar(NEW_ID, 5, 'content');
+      expect(like.items).toHaveLength(5);
+    } finally {
+      await again.dispose();
+    }
+  });
+
   it('a rollback to the earlier content run finds both too', async () => {
     const again = await startTestService({ store, home });
     try {

@@ -82,20 +82,54 @@ export class TextSearch {
   private readonly overlay = new Map<number, TermBag>();
   private scratch: Float32Array;
   private touched: Int32Array;
+  private current: VectorIndex;
+  /** While a rebuild runs: the writes made since it took the rows, to replay on its result. */
+  private journal?: ((index: VectorIndex) => void)[];
+  /** The index rebuild under way (`rebuildIndex`), null when none is. */
+  rebuilding: Promise<void> | null = null;
 
   constructor(
     readonly corpus: Corpus,
     readonly encoder: FittedEncoder,
-    readonly index: VectorIndex,
+    index: VectorIndex,
     /** Popularity prior per item key, 0–1 (keys past its end count 0). */
     readonly popularity: Float32Array,
     readonly fusion: FusionParams = DEFAULT_FUSION,
     bm25: Bm25Params = DEFAULT_BM25,
   ) {
+    this.current = index;
     this.vocab = new Vocabulary(corpus.terms);
     this.bm25 = new Bm25(corpus, bm25);
     this.scratch = new Float32Array(corpus.lengths.length);
     this.touched = new Int32Array(corpus.lengths.length);
+  }
+
+  /** The dense index (replaced whole when a rebuild finishes). */
+  get index(): VectorIndex {
+    return this.current;
+  }
+
+  /**
+   * Replace the dense index with `build`'s rebuild of it, which must read the index before its
+   * first await (rebuildOffThread does). Upserts and removals made meanwhile go to the index in use,
+   * so searches see them at once, and are replayed on the rebuilt one before it is swapped in. One
+   * rebuild at a time: asking during one returns it.
+   */
+  rebuildIndex(build: (index: VectorIndex) => Promise<VectorIndex>): Promise<void> {
+    if (this.rebuilding !== null) return this.rebuilding;
+    const journal: ((index: VectorIndex) => void)[] = [];
+    this.journal = journal;
+    const run = build(this.current)
+      .then((rebuilt) => {
+        for (const write of journal) write(rebuilt);
+        this.current = rebuilt;
+      })
+      .finally(() => {
+        this.journal = undefined;
+        this.rebuilding = null;
+      });
+    this.rebuilding = run;
+    return run;
   }
 
   /** The weighted terms of free text, as a query (unknown words dropped). */
@@ -327,13 +361,16 @@ export class TextSearch {
     // New words join the vocabulary, so the film is found by them at once (lexically: the dense
     // encoder learns them at the next fit).
     this.overlay.set(item, termBag(fields, this.vocab, true));
-    this.index.upsert(item, vector ?? this.encodeDocument(fields));
+    const row = vector ?? this.encodeDocument(fields);
+    this.current.upsert(item, row);
+    this.journal?.push((index) => index.upsert(item, row));
   }
 
   remove(item: number): void {
     if (item < this.corpus.lengths.length) this.masked.add(item);
     this.overlay.delete(item);
-    this.index.remove(item);
+    this.current.remove(item);
+    this.journal?.push((index) => index.remove(item));
   }
 
   /** The query's words as the index reads them (stemmed, stop words gone), for explanations. */

@@ -22,8 +22,9 @@ import type { Ranked } from '../models/types.js';
  * The kind is chosen when an index is built (or restored), never by an upsert: crossing
  * `exactUpTo` would otherwise stall that one upsert for a full graph build (about a minute for
  * 100k × 64 on two cores), while an exact scan only slows linearly as it grows. Owners that see
- * `kind === 'exact' && size > exactUpTo` call `rebuildVectorIndex` when a pause is acceptable
- * (e.g. with the next model fit).
+ * `kind === 'exact' && size > exactUpTo` (`outgrown`) call `rebuildVectorIndex` when a pause is
+ * acceptable (e.g. with the next model fit), or build off the thread from `rebuildInputs`
+ * (vector-index-rebuild.ts, which the service uses when upserts cross the threshold).
  */
 
 export interface VectorIndexOptions {
@@ -428,4 +429,19 @@ export function rebuildVectorIndex(
 ): VectorIndex {
   if (!(index instanceof Index)) throw new TypeError('vector index: rebuild needs an index made here');
   return buildVectorIndex(index.keysNow(), index.rowsNow(), { ...index.settings, ...options });
+}
+
+/** True when an exact index has grown past `exactUpTo` through upserts: a rebuild makes it HNSW. */
+export function outgrown(index: VectorIndex): boolean {
+  return index instanceof Index && index.kind === 'exact' && index.size > index.settings.exactUpTo;
+}
+
+/** What `buildVectorIndex` needs to rebuild `index` elsewhere (a worker): copies, taken now. */
+export function rebuildInputs(index: VectorIndex): {
+  keys: Int32Array;
+  rows: Float32Array;
+  options: VectorIndexOptions;
+} {
+  if (!(index instanceof Index)) throw new TypeError('vector index: rebuild needs an index made here');
+  return { keys: index.keysNow(), rows: index.rowsNow(), options: { ...index.settings } };
 }
