@@ -57,6 +57,9 @@ export interface Reconciled {
   removed: number;
 }
 
+/** Films a reindex fingerprints between two turns of the event loop. */
+const YIELD_EVERY = 1024;
+
 type ContentKeys = { byId: Map<number, number>; byKey: Map<number, number> };
 
 export class TextAnswers {
@@ -259,7 +262,10 @@ export class TextAnswers {
     }
     let added = 0;
     let changed = 0;
-    for (const movieId of movieIds) {
+    for (let k = 0; k < movieIds.length; k++) {
+      // A whole-catalog pass takes ~9 µs a film (86 ms on ml-latest-small): let requests in between.
+      if (k % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+      const movieId = movieIds[k];
       const record = snap.catalog.get(movieId);
       if (record === undefined) continue;
       const movie = recordToMovie(record);
