@@ -4,6 +4,7 @@ import { bprEntry } from './bpr.js';
 import { contentEntry } from './content.js';
 import { easeEntry } from './ease.js';
 import { itemknnEntry } from './itemknn.js';
+import { neuralEntry } from './neural.js';
 import { popularityEntry } from './popularity.js';
 import { registerModel } from './registry.js';
 import { svdEntry } from './svd.js';
@@ -20,6 +21,7 @@ export const MODEL_ENTRIES = [
   svdEntry,
   svdppEntry,
   contentEntry,
+  neuralEntry,
 ];
 
 for (const entry of MODEL_ENTRIES) registerModel(entry);
@@ -31,6 +33,7 @@ export { Bpr, Bpr as BPR } from './bpr.js';
 export { ContentModel } from './content.js';
 export { Ease, Ease as EASE } from './ease.js';
 export { ItemKnn } from './itemknn.js';
+export { NeuralModel } from './neural.js';
 export { Popularity } from './popularity.js';
 export { matchProxyUser, recommendFromList } from './proxy-user.js';
 export {

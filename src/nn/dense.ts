@@ -40,6 +40,33 @@ export class Dense {
   backward(x: Float32Array, dy: Float32Array, batch: number, dx: Float32Array | null): void {
     denseBackward(this.weight, this.bias, this.inDim, this.outDim, x, dy, batch, dx);
   }
+
+  /** ∂L/∂x only; the weight and bias gradients are left alone. */
+  backwardInput(dy: Float32Array, batch: number, dx: Float32Array): void {
+    denseBackwardInput(this.weight.value, this.inDim, this.outDim, dy, batch, dx);
+  }
+}
+
+/** ∂L/∂x alone (written into dx), for fold-in paths that train inputs with the weights frozen. */
+export function denseBackwardInput(
+  w: Float32Array,
+  inDim: number,
+  outDim: number,
+  dy: Float32Array,
+  batch: number,
+  dx: Float32Array,
+): void {
+  dx.fill(0, 0, batch * inDim);
+  for (let b = 0; b < batch; b++) {
+    const xo = b * inDim;
+    const yo = b * outDim;
+    for (let o = 0; o < outDim; o++) {
+      const g = dy[yo + o];
+      if (g === 0) continue;
+      const wo = o * inDim;
+      for (let i = 0; i < inDim; i++) dx[xo + i] += g * w[wo + i];
+    }
+  }
 }
 
 export function denseForward(

@@ -7,8 +7,9 @@ import type { Rng } from '../math/random.js';
  */
 export interface Param {
   readonly name: string;
-  readonly value: Float32Array;
-  readonly grad: Float32Array;
+  /** Replaceable so data-parallel training can move the values onto shared memory. */
+  value: Float32Array;
+  grad: Float32Array;
   readonly decay: boolean;
 }
 
