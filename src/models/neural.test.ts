@@ -119,6 +119,25 @@ describe('NeuralModel', () => {
     expect(Number.isFinite(info.validationRmse)).toBe(true);
   });
 
+  it('trains data-parallel on two threads to the same quality, parameters back on ordinary memory', async () => {
+    const { train, movies } = genreWorld();
+    const one = await new NeuralModel({ ...small, batchSize: 64 }).fit(train, { movies });
+    const two = await new NeuralModel({ ...small, batchSize: 64, threads: 2 }).fit(train, { movies });
+    let sse1 = 0;
+    let sse2 = 0;
+    for (let k = 0; k < train.size; k++) {
+      const a = one.predict(train.users[k], train.items[k]);
+      const b = two.predict(train.users[k], train.items[k]);
+      if (!a.ok || !b.ok) throw new Error('expected estimates');
+      sse1 += (a.value - train.ratings[k]) ** 2;
+      sse2 += (b.value - train.ratings[k]) ** 2;
+    }
+    // Ratings are 1 or 5: both fits must separate them (RMSE far below the 2.0 of the mean).
+    expect(Math.sqrt(sse2 / train.size)).toBeLessThan(0.5);
+    expect(Math.sqrt(sse2 / train.size)).toBeLessThan(Math.sqrt(sse1 / train.size) + 0.2);
+    for (const values of Object.values(two.state().arrays)) expect(values.buffer).toBeInstanceOf(ArrayBuffer);
+  });
+
   it('refuses to restore state made for another matrix', async () => {
     const { train } = checkerboard();
     const model = await new NeuralModel(small).fit(train);

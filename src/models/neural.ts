@@ -313,7 +313,11 @@ export class NeuralModel extends Recommender<NeuralParams> {
  * A seeded random share of the ratings held out for early stopping. Never all of them: a matrix
  * too small to spare any trains on everything.
  */
-function splitValidation(train: Interactions, fraction: number, rng: Rng): { fit: Rows; validation: Rows } {
+export function splitValidation(
+  train: Interactions,
+  fraction: number,
+  rng: Rng,
+): { fit: Rows; validation: Rows } {
   const n = train.size;
   const nVal = Math.min(n - 1, Math.floor(n * fraction));
   const order = rng.permutation(n);

@@ -1,5 +1,17 @@
 import type { Rng } from '../math/random.js';
+import { WasmDense } from './dense-wasm.js';
 import { heUniform, type Param, param } from './param.js';
+
+let wasm: WasmDense | null = WasmDense.load();
+
+/**
+ * Which kernels Dense layers run: 'wasm' (f32x4 SIMD, the default when build/nn.wasm loads) or
+ * 'ts' (the reference below). Returns the backend now in use.
+ */
+export function setDenseBackend(kind: 'wasm' | 'ts'): 'wasm' | 'ts' {
+  wasm = kind === 'wasm' ? (wasm ?? WasmDense.load()) : null;
+  return wasm === null ? 'ts' : 'wasm';
+}
 
 /**
  * Fully connected layer y = W·x + b on a batch of row vectors. W is stored out × in, row-major,
@@ -30,7 +42,8 @@ export class Dense {
 
   /** y[b] = W·x[b] + bias for rows b of x (batch × inDim) into y (batch × outDim). */
   forward(x: Float32Array, batch: number, y: Float32Array): void {
-    denseForward(this.weight.value, this.bias.value, this.inDim, this.outDim, x, batch, y);
+    if (wasm !== null) wasm.forward(this.weight.value, this.bias.value, this.inDim, this.outDim, x, batch, y);
+    else denseForward(this.weight.value, this.bias.value, this.inDim, this.outDim, x, batch, y);
   }
 
   /**
@@ -38,7 +51,10 @@ export class Dense {
    * adds) ∂L/∂x into dx unless it is null (the first layer of a path needs no input gradient).
    */
   backward(x: Float32Array, dy: Float32Array, batch: number, dx: Float32Array | null): void {
-    denseBackward(this.weight, this.bias, this.inDim, this.outDim, x, dy, batch, dx);
+    if (wasm !== null) {
+      const { weight, bias, inDim, outDim } = this;
+      wasm.backward(weight.value, weight.grad, bias.grad, inDim, outDim, x, dy, batch, dx);
+    } else denseBackward(this.weight, this.bias, this.inDim, this.outDim, x, dy, batch, dx);
   }
 
   /** ∂L/∂x only; the weight and bias gradients are left alone. */
