@@ -33,6 +33,35 @@ async function loadData(): Promise<{ dataset: Dataset; tmdb: boolean }> {
   }
 }
 
+/**
+ * RMSE on the test split of the default model fitted on the training part, predicting every pair
+ * twice: as usual, and from the movie's content alone (`predictContent`, the path a film without
+ * ratings takes).
+ */
+async function contentOnly(
+  dataset: Dataset,
+): Promise<{ rmse: number; contentRmse: number; baselineRmse: number }> {
+  const [fold] = splitFolds(dataset, 'random', { seed: 42 });
+  const model = await new NeuralModel().fit(fold.train, {
+    movies: dataset.movies,
+    itemGenres: dataset.movies.map((m) => m.genres),
+  });
+  const test = fold.test;
+  const mu = fold.train.globalMean();
+  let sse = 0;
+  let sseContent = 0;
+  let sseMean = 0;
+  for (let k = 0; k < test.size; k++) {
+    const full = model.predict(test.users[k], test.items[k]);
+    const content = model.predictContent(test.users[k], dataset.movies[test.items[k]]);
+    sse += ((full.ok ? full.value : mu) - test.ratings[k]) ** 2;
+    sseContent += ((content.ok ? content.value : mu) - test.ratings[k]) ** 2;
+    sseMean += (mu - test.ratings[k]) ** 2;
+  }
+  const r = (x: number) => Math.sqrt(x / test.size);
+  return { rmse: r(sse), contentRmse: r(sseContent), baselineRmse: r(sseMean) };
+}
+
 /** Seconds per epoch of a fixed number of epochs (no early stop) on `threads` threads. */
 async function epochSeconds(dataset: Dataset, threads: number): Promise<number[]> {
   const [fold] = splitFolds(dataset, 'random', { seed: 42 });
@@ -119,11 +148,17 @@ async function main(): Promise<void> {
   const evalSeconds = (performance.now() - started) / 1000;
   const result = report.results[0];
   console.log(`neural on ml-latest-small random (seed 42): RMSE ${result.metrics.rmse.toFixed(4)}`);
+  const content = await contentOnly(dataset);
+  console.log(
+    `content only (movie embedding off): RMSE ${content.contentRmse.toFixed(4)} (with it ${content.rmse.toFixed(4)}, global mean ${content.baselineRmse.toFixed(4)})`,
+  );
   const one = await epochSeconds(dataset, 1);
   const two = await epochSeconds(dataset, 2);
   console.log(`seconds per epoch: 1 thread ${mean(one).toFixed(2)}, 2 threads ${mean(two).toFixed(2)}`);
   let torch: Record<string, unknown> | null = null;
-  if (torchAvailable()) {
+  if (process.env.NEURAL_SKIP_TORCH === '1') {
+    console.log('PyTorch comparison skipped: NEURAL_SKIP_TORCH=1');
+  } else if (torchAvailable()) {
     const dir = mkdtempSync(join(tmpdir(), 'cinerec-neural-torch-'));
     try {
       exportForTorch(dataset, dir);
@@ -148,6 +183,7 @@ async function main(): Promise<void> {
     mae: result.metrics.mae,
     fitSeconds: result.metrics.fitSeconds,
     evaluateSeconds: evalSeconds,
+    contentOnly: content,
     epochSeconds: { oneThread: one, twoThreads: two, timingEpochs: TIMING_EPOCHS },
     torch,
     params: defaults,
@@ -172,6 +208,8 @@ async function main(): Promise<void> {
     `| cinerec \`neural\`, 1 thread (${TIMING_EPOCHS} epochs) | | ${mean(one).toFixed(2)} | |`,
     `| cinerec \`neural\`, 2 threads (${TIMING_EPOCHS} epochs) | | ${mean(two).toFixed(2)} | |`,
     torchRow,
+    '',
+    `Content only (every test pair predicted by \`predictContent\`, the movie embedding and bias off): RMSE ${content.contentRmse.toFixed(4)}; with the embedding ${content.rmse.toFixed(4)}; the global mean ${content.baselineRmse.toFixed(4)}.`,
     '',
   ].join('\n');
   writeFileSync('bench/out/neural.md', md);
