@@ -194,7 +194,7 @@ async function main(): Promise<void> {
   const torchRow =
     torch === null
       ? '| PyTorch (same architecture) | skipped: no torch | | |'
-      : `| PyTorch ${torch.torch} (same architecture, ${torch.threads} threads) | ${Number(torch.testRmse).toFixed(4)} | ${Number(torch.secondsPerEpoch).toFixed(2)} | ${torch.bestEpoch} of ${torch.epochs} |`;
+      : `| PyTorch ${torch.torch} (same architecture, ${torch.threads} threads) | ${Number(torch.testRmse).toFixed(4)} | ${Number(torch.secondsPerEpoch).toFixed(2)} (fastest ${Math.min(...(torch.epochSeconds as number[])).toFixed(2)}) | ${torch.bestEpoch} of ${torch.epochs} |`;
   const md = [
     '# neural: ml-latest-small, `random` protocol (seed 42, 20% test)',
     '',
