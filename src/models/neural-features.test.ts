@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Movie } from '../data/dataset.js';
 import { Interactions } from '../data/interactions.js';
-import { encodeMovie, fitFeatureSpace, itemFeatures, NUMERIC_WIDTH, rawNumeric } from './neural-features.js';
+import {
+  encodeMovie,
+  fitFeatureSpace,
+  itemFeatures,
+  MAX_Z,
+  NUMERIC_WIDTH,
+  rawNumeric,
+} from './neural-features.js';
 
 const movie = (over: Partial<Movie>): Movie => ({ movieId: 1, title: 't', year: null, genres: [], ...over });
 
@@ -39,12 +46,16 @@ describe('neural features', () => {
     const f = itemFeatures(space, 3, movies, undefined);
     expect(Array.from(f.genres)).toEqual([0, 1, 0, 1, 0, 0, 0, 0, 1]);
     const row2 = Array.from(f.numeric.subarray(2 * NUMERIC_WIDTH, 3 * NUMERIC_WIDTH));
-    // Year (2050 − 1995) / 5 = 11; every other feature missing: value 0, flag 1.
-    expect(row2).toEqual([0, 0, 0, 11, 0, 1, 1, 1, 0, 1]);
+    // Year (2050 − 1995) / 5 = 11 deviations, held to MAX_Z; every other feature missing: value 0, flag 1.
+    expect(row2).toEqual([0, 0, 0, MAX_Z, 0, 1, 1, 1, 0, 1]);
     const genres = new Float32Array(3);
     const numeric = new Float32Array(NUMERIC_WIDTH);
     encodeMovie(space, ['Western', 'Drama'], undefined, genres, numeric);
     expect(Array.from(genres)).toEqual([0, 1, 0]); // an unknown genre is ignored
     expect(Array.from(numeric)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+    // No rated film had a runtime, so the net never learned its scale: a given runtime is missing.
+    expect(space.std[4]).toBeNaN();
+    encodeMovie(space, [], movie({ year: 1997, runtime: 110 }), genres, numeric);
+    expect(Array.from(numeric)).toEqual([0, 0, 0, 0.4000000059604645, 0, 1, 1, 1, 0, 1]);
   });
 });

@@ -84,7 +84,8 @@ export function fitFeatureSpace(
     }
   }
   const mean = new Float64Array(N);
-  const std = new Float64Array(N).fill(1);
+  // NaN: never seen in training, so the net never learned its scale; encodeMovie reads it as missing.
+  const std = new Float64Array(N).fill(Number.NaN);
   for (let f = 0; f < N; f++) {
     if (n[f] === 0) continue;
     mean[f] = sum[f] / n[f];
@@ -93,6 +94,9 @@ export function fitFeatureSpace(
   }
   return { genres: [...names].sort(), mean, std };
 }
+
+/** Standardised numeric inputs are clipped to this many deviations from training's mean. */
+export const MAX_Z = 5;
 
 /** Write one movie's genre row (width max(1, genres)) and numeric row (NUMERIC_WIDTH). */
 export function encodeMovie(
@@ -111,9 +115,11 @@ export function encodeMovie(
   const raw = new Float64Array(N);
   rawNumeric(movie, raw);
   for (let f = 0; f < N; f++) {
-    const missing = Number.isNaN(raw[f]);
+    const missing = Number.isNaN(raw[f]) || Number.isNaN(space.std[f]);
     // A missing value sits at the mean (0 after standardising); its flag tells the net it is missing.
-    numericRow[f] = missing ? 0 : (raw[f] - space.mean[f]) / space.std[f];
+    // Values far outside training's range (an admin's typo) are held to ±MAX_Z deviations.
+    const z = (raw[f] - space.mean[f]) / space.std[f];
+    numericRow[f] = missing ? 0 : Math.max(-MAX_Z, Math.min(MAX_Z, z));
     numericRow[N + f] = missing ? 1 : 0;
   }
 }
