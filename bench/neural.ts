@@ -155,16 +155,21 @@ async function main(): Promise<void> {
   const one = await epochSeconds(dataset, 1);
   const two = await epochSeconds(dataset, 2);
   console.log(`seconds per epoch: 1 thread ${mean(one).toFixed(2)}, 2 threads ${mean(two).toFixed(2)}`);
-  let torch: Record<string, unknown> | null = null;
+  const torchRuns: Record<string, unknown>[] = [];
   if (process.env.NEURAL_SKIP_TORCH === '1') {
     console.log('PyTorch comparison skipped: NEURAL_SKIP_TORCH=1');
   } else if (torchAvailable()) {
     const dir = mkdtempSync(join(tmpdir(), 'cinerec-neural-torch-'));
     try {
       exportForTorch(dataset, dir);
-      const out = execFileSync('/usr/bin/python3', ['bench/neural_torch.py', dir], { encoding: 'utf8' });
-      torch = JSON.parse(out.trim().split('\n').at(-1) as string);
-      console.log(`PyTorch: ${JSON.stringify(torch)}`);
+      for (const variant of ['dense', 'sparse']) {
+        const out = execFileSync('/usr/bin/python3', ['bench/neural_torch.py', dir, variant], {
+          encoding: 'utf8',
+        });
+        const run = JSON.parse(out.trim().split('\n').at(-1) as string);
+        console.log(`PyTorch (${variant}): ${JSON.stringify(run)}`);
+        torchRuns.push(run);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -185,16 +190,19 @@ async function main(): Promise<void> {
     evaluateSeconds: evalSeconds,
     contentOnly: content,
     epochSeconds: { oneThread: one, twoThreads: two, timingEpochs: TIMING_EPOCHS },
-    torch,
+    torch: torchRuns,
     params: defaults,
     machine: { cpus: cpus().length, loadavgBefore: loadBefore, loadavgAfter: loadavg() },
   };
   mkdirSync('bench/out', { recursive: true });
   writeFileSync('bench/out/neural.json', `${JSON.stringify(out, null, 2)}\n`);
-  const torchRow =
-    torch === null
-      ? '| PyTorch (same architecture) | skipped: no torch | | |'
-      : `| PyTorch ${torch.torch} (same architecture, ${torch.threads} threads) | ${Number(torch.testRmse).toFixed(4)} | ${Number(torch.secondsPerEpoch).toFixed(2)} (fastest ${Math.min(...(torch.epochSeconds as number[])).toFixed(2)}) | ${torch.bestEpoch} of ${torch.epochs} |`;
+  const torchRows =
+    torchRuns.length === 0
+      ? ['| PyTorch (same architecture) | skipped: no torch | | |']
+      : torchRuns.map(
+          (torch) =>
+            `| PyTorch ${torch.torch} (same architecture, ${torch.variant} embeddings, ${torch.threads} threads) | ${Number(torch.testRmse).toFixed(4)} | ${Number(torch.secondsPerEpoch).toFixed(2)} (fastest ${Math.min(...(torch.epochSeconds as number[])).toFixed(2)}) | ${torch.bestEpoch} of ${torch.epochs} |`,
+        );
   const md = [
     '# neural: ml-latest-small, `random` protocol (seed 42, 20% test)',
     '',
@@ -207,7 +215,7 @@ async function main(): Promise<void> {
     `| cinerec \`neural\` (evaluation harness, default threads) | ${result.metrics.rmse.toFixed(4)} | | |`,
     `| cinerec \`neural\`, 1 thread (${TIMING_EPOCHS} epochs) | | ${mean(one).toFixed(2)} | |`,
     `| cinerec \`neural\`, 2 threads (${TIMING_EPOCHS} epochs) | | ${mean(two).toFixed(2)} | |`,
-    torchRow,
+    ...torchRows,
     '',
     `Content only (every test pair predicted by \`predictContent\`, the movie embedding and bias off): RMSE ${content.contentRmse.toFixed(4)}; with the embedding ${content.rmse.toFixed(4)}; the global mean ${content.baselineRmse.toFixed(4)}.`,
     '',

@@ -1,7 +1,10 @@
 """The `neural` model's architecture in PyTorch, for the per-epoch time comparison of bench/neural.ts.
 
 Run by `npm run bench:neural` with the directory the TypeScript bench exported the split to:
-    /usr/bin/python3 bench/neural_torch.py <dir>
+    /usr/bin/python3 bench/neural_torch.py <dir> [dense|sparse]
+`dense` (default) is the textbook version: AdamW steps every embedding row at every batch.
+`sparse` is the fast PyTorch idiom and the one closest to cinerec's lazy Adam rows: sparse
+embedding gradients stepped by SparseAdam (which has no weight decay), AdamW for the rest.
 <dir> holds fit.bin, valid.bin, test.bin (int32 user, int32 item, float32 rating per row),
 items.bin (float32 nItems × (genres + 10) feature rows) and config.json (dims, batch size,
 optimiser settings, epochs, patience, seed). Prints one JSON line: seconds per epoch and RMSE.
@@ -29,12 +32,12 @@ def read_rows(path):
 
 
 class Hybrid(nn.Module):
-    def __init__(self, c, genre_width):
+    def __init__(self, c, genre_width, sparse=False):
         super().__init__()
-        self.user = nn.Embedding(c["nUsers"], c["userDim"])
-        self.item = nn.Embedding(c["nItems"], c["itemDim"])
-        self.user_bias = nn.Embedding(c["nUsers"], 1)
-        self.item_bias = nn.Embedding(c["nItems"], 1)
+        self.user = nn.Embedding(c["nUsers"], c["userDim"], sparse=sparse)
+        self.item = nn.Embedding(c["nItems"], c["itemDim"], sparse=sparse)
+        self.user_bias = nn.Embedding(c["nUsers"], 1, sparse=sparse)
+        self.item_bias = nn.Embedding(c["nItems"], 1, sparse=sparse)
         for e in (self.user, self.item):
             nn.init.normal_(e.weight, std=0.05)
         for e in (self.user_bias, self.item_bias):
@@ -76,12 +79,19 @@ def main():
     feats = torch.from_numpy(np.fromfile(f"{d}/items.bin", dtype=np.float32).reshape(c["nItems"], -1))
     gw = feats.shape[1] - 10
     fit, valid, test = (read_rows(f"{d}/{name}.bin") for name in ("fit", "valid", "test"))
-    model = Hybrid(c, gw)
-    decay = [p for n, p in model.named_parameters() if "bias" not in n]
-    no_decay = [p for n, p in model.named_parameters() if "bias" in n]
-    opt = torch.optim.AdamW(
+    sparse = len(sys.argv) > 2 and sys.argv[2] == "sparse"
+    model = Hybrid(c, gw, sparse)
+    embeddings = {"user.weight", "item.weight", "user_bias.weight", "item_bias.weight"} if sparse else set()
+    named = [(n, p) for n, p in model.named_parameters() if n not in embeddings]
+    decay = [p for n, p in named if "bias" not in n]
+    no_decay = [p for n, p in named if "bias" in n]
+    dense_opt = torch.optim.AdamW(
         [{"params": decay, "weight_decay": c["weightDecay"]}, {"params": no_decay, "weight_decay": 0}], lr=c["lr"]
     )
+    opts = [dense_opt]
+    if sparse:
+        sparse_params = [p for n, p in model.named_parameters() if n in embeddings]
+        opts.append(torch.optim.SparseAdam(sparse_params, lr=c["lr"]))
     lo, hi = c["clamp"]
     n = len(fit[2])
     bs = c["batchSize"]
@@ -95,9 +105,11 @@ def main():
             u, i, r = fit[0][idx], fit[1][idx], fit[2][idx]
             keep = (torch.rand(len(idx)) >= c["movieDropout"]).float()
             loss = torch.mean((model(u, i, keep, feats[i], gw) - r) ** 2)
-            opt.zero_grad()
+            for opt in opts:
+                opt.zero_grad()
             loss.backward()
-            opt.step()
+            for opt in opts:
+                opt.step()
         seconds.append(time.perf_counter() - start)
         v = rmse(model, valid, feats, gw, lo, hi)
         if v < best:
@@ -110,6 +122,7 @@ def main():
         json.dumps(
             {
                 "torch": torch.__version__,
+                "variant": "sparse" if sparse else "dense",
                 "threads": torch.get_num_threads(),
                 "epochs": len(seconds),
                 "bestEpoch": best_epoch,
