@@ -6,6 +6,7 @@ import { contentEntry } from './content.js';
 import { easeEntry } from './ease.js';
 import { ensembleEntry } from './ensemble.js';
 import { itemknnEntry } from './itemknn.js';
+import { neuralEntry } from './neural.js';
 import { popularityEntry } from './popularity.js';
 import { registerModel } from './registry.js';
 import { svdEntry } from './svd.js';
@@ -22,6 +23,7 @@ export const MODEL_ENTRIES = [
   svdEntry,
   svdppEntry,
   contentEntry,
+  neuralEntry,
   ensembleEntry,
   hybridEntry,
 ];
@@ -37,6 +39,7 @@ export { ContentModel } from './content.js';
 export { Ease, Ease as EASE } from './ease.js';
 export { Ensemble } from './ensemble.js';
 export { ItemKnn } from './itemknn.js';
+export { NeuralModel } from './neural.js';
 export { Popularity } from './popularity.js';
 export { matchProxyUser, recommendFromList } from './proxy-user.js';
 export {

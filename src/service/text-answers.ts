@@ -2,6 +2,7 @@
 // both signals, and a predicted rating for a movie known only by its content. All of them read the
 // promoted content model (src/models/content.ts), which carries the search index.
 import { ContentModel, documentFingerprint } from '../models/content.js';
+import { NeuralModel } from '../models/neural.js';
 import type { MovieRecord } from '../store/types.js';
 import { movieDocument } from '../text/document.js';
 import { TitleMatcher } from '../text/title-match.js';
@@ -13,6 +14,7 @@ import { checkN, clip } from './engine-answers.js';
 import type { AnswerContext, SimilarMovies } from './engine-types.js';
 import { badRequest, notFound } from './errors.js';
 import type { ServedModel, Snapshot } from './snapshot.js';
+import { userRef } from './users.js';
 import { type MovieView, movieView, popularityOf, round } from './views.js';
 
 /** `hybrid` similarity = this × co-rating similarity + (1 − this) × content similarity, each list scaled by its best score. */
@@ -36,7 +38,15 @@ export interface MovieContent {
   genres?: string[];
   keywords?: string[];
   year?: number;
+  /** TMDB figures, read by the neural model when it is served. */
+  voteAverage?: number;
+  voteCount?: number;
+  popularity?: number;
+  runtime?: number;
 }
+
+/** The served model that predicts a content-only film's rating when present: seed 002's neural path. */
+export const CONTENT_RATING_MODEL = 'neural';
 
 export interface ContentPrediction {
   userId: number;
@@ -155,19 +165,22 @@ export class TextAnswers {
     return { movieId, by, model, modelRunId: served.run.id, items };
   }
 
-  /** The user's rating of a film described by its content, from their ratings of its nearest films. */
+  /**
+   * The user's rating of a film described by its content: by the neural model's content path when
+   * one is served (it reads genres, year and the TMDB figures), else from the user's ratings of the
+   * nearest films in content. Either way the answer lists those nearest films.
+   */
   async predictMovie(userId: number, movie: MovieContent): Promise<ContentPrediction> {
     const snap = this.ctx.snapshot();
     const served = this.content(snap);
     const model = served.model as ContentModel;
     const state = await this.answers.knownUser(userId);
     const described = {
+      ...movie,
       movieId: 0,
       title: movie.title ?? '',
       year: movie.year ?? null,
       genres: movie.genres ?? [],
-      overview: movie.overview,
-      keywords: movie.keywords,
     };
     if (movieDocument(described).length === 0) {
       throw badRequest('movie needs a title, an overview, genres or keywords to predict from', {
@@ -178,19 +191,28 @@ export class TextAnswers {
     const rated = state.ratings
       .map((r) => ({ item: served.items.index(r.movieId), rating: r.rating }))
       .filter((r) => r.item >= 0);
-    const estimate = model.predictFromVector(
-      Int32Array.from(rated, (r) => r.item),
-      Float32Array.from(rated, (r) => r.rating),
-      vector,
-    );
+    const neural = snap.model(CONTENT_RATING_MODEL);
+    const neuralUser = neural?.model instanceof NeuralModel ? userRef(neural, state) : null;
+    const byNeural =
+      neural !== undefined && neuralUser !== null
+        ? (neural.model as NeuralModel).predictContent(neuralUser, described)
+        : undefined;
+    const estimate = byNeural?.ok
+      ? byNeural
+      : model.predictFromVector(
+          Int32Array.from(rated, (r) => r.item),
+          Float32Array.from(rated, (r) => r.rating),
+          vector,
+        );
     if (!estimate.ok) throw badRequest(`cannot predict for user ${userId}: ${estimate.reason}`, { userId });
+    const by = byNeural?.ok ? (neural as ServedModel) : served;
     const keys = this.keys(snap, served);
     const near = model.search.index.search(vector, 5, { exclude: (k) => !keys.byKey.has(k) });
     return {
       userId,
       predictedRating: clip(estimate.value),
-      model: served.run.algorithm,
-      modelRunId: served.run.id,
+      model: by.run.algorithm,
+      modelRunId: by.run.id,
       nearest: Array.from(near.ids, (k) => this.viewOfKey(snap, keys, k)),
     };
   }

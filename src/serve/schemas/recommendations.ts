@@ -84,11 +84,17 @@ export const PredictionBody = Type.Object(
           overview: Type.Optional(Type.String({ maxLength: 5000 })),
           genres: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 })),
           keywords: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 })),
+          voteAverage: Type.Optional(
+            Type.Number({ minimum: 0, maximum: 10, description: 'TMDB vote average' }),
+          ),
+          voteCount: Type.Optional(Type.Integer({ minimum: 0, description: 'TMDB vote count' })),
+          popularity: Type.Optional(Type.Number({ minimum: 0, description: 'TMDB popularity' })),
+          runtime: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'minutes' })),
         },
         {
           additionalProperties: false,
           description:
-            'a movie not in the catalog, by its content: predicted from the nearest catalog films the user rated',
+            "a movie not in the catalog, by its content: predicted by the neural model's content path when it is served, else from the nearest catalog films the user rated",
         },
       ),
     ),
@@ -100,7 +106,9 @@ export const ContentPredictionAnswer = Type.Object(
   {
     userId: UserId,
     predictedRating: Type.Number({ minimum: 0.5, maximum: 5 }),
-    model: Type.String({ description: 'the content model' }),
+    model: Type.String({
+      description: 'the model that predicted: neural when served, else the content model',
+    }),
     modelRunId: Type.Integer(),
     nearest: Type.Array(Movie, { description: 'the catalog films nearest in content' }),
   },

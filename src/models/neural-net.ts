@@ -1,0 +1,385 @@
+import type { Rng } from '../math/random.js';
+import { dropoutBackward, dropoutForward, reluBackward, reluForward } from '../nn/activations.js';
+import { Dense } from '../nn/dense.js';
+import { Embedding } from '../nn/embedding.js';
+import type { Param } from '../nn/param.js';
+import { type ItemFeatures, NUMERIC_WIDTH } from './neural-features.js';
+
+/** Shape of the hybrid network (see HybridNet). */
+export interface NetConfig {
+  nUsers: number;
+  nItems: number;
+  genreWidth: number;
+  userDim: number;
+  itemDim: number;
+  genreDim: number;
+  numericDim: number;
+  /** Widths of the hidden layers after the concatenation, e.g. [128, 64]. */
+  hidden: number[];
+  dropout: number;
+  /** Add the dot product of the user and movie embeddings to the output (NeuMF's GMF path). */
+  dot: boolean;
+}
+
+/**
+ * One mini-batch of gathered inputs. `keep[b]` is 1 when sample b uses its movie's embedding and
+ * bias, 0 when the movie is treated as unseen (movie-embedding dropout, or a film known only by
+ * its content). `userVectors`/`userBiases`, when set, replace the user tables (folded-in users).
+ */
+export interface Batch {
+  size: number;
+  users: Int32Array;
+  items: Int32Array;
+  keep: Float32Array;
+  genres: Float32Array;
+  numeric: Float32Array;
+  userVectors?: Float32Array;
+  userBiases?: Float32Array;
+}
+
+/**
+ * The neural hybrid rating model: r̂ = μ + b_u + keep·b_i [+ keep·p_u·q_i] + MLP([p_u, keep·q_i,
+ * ReLU(G·genres), ReLU(N·numeric), 1 − keep]), where the MLP is ReLU+dropout hidden layers and a
+ * linear output. The last input tells the MLP the movie embedding is absent, so the same net
+ * predicts films with ratings and films known only by their content.
+ */
+export class HybridNet {
+  readonly userEmb: Embedding;
+  readonly itemEmb: Embedding;
+  readonly userBias: Embedding;
+  readonly itemBias: Embedding;
+  readonly genreLayer: Dense;
+  readonly numericLayer: Dense;
+  readonly layers: Dense[];
+  readonly output: Dense;
+  /** Width of the concatenated input of the first hidden layer. */
+  readonly width: number;
+  mu = 0;
+  private capacity = 0;
+  private genreH = new Float32Array(0);
+  private numericH = new Float32Array(0);
+  private dGenre = new Float32Array(0);
+  private dNumeric = new Float32Array(0);
+  /** x[0] is the concatenation; x[l + 1] the output of hidden layer l (after ReLU and dropout). */
+  private x: Float32Array[] = [];
+  private dx: Float32Array[] = [];
+  private masks: Float32Array[] = [];
+  private y = new Float32Array(0);
+  /** Whether the last forward applied dropout (so backward must apply its masks). */
+  private dropped = false;
+
+  constructor(
+    readonly config: NetConfig,
+    rng: Rng,
+  ) {
+    const { nUsers, nItems, userDim, itemDim, genreDim, numericDim, hidden } = config;
+    if (config.dot && userDim !== itemDim)
+      throw new Error(`neural: dot needs userDim = itemDim, got ${userDim} and ${itemDim}`);
+    this.userEmb = new Embedding(nUsers, userDim, rng, { name: 'user', std: 0.05 });
+    this.itemEmb = new Embedding(nItems, itemDim, rng, { name: 'item', std: 0.05 });
+    this.userBias = new Embedding(nUsers, 1, rng, { name: 'userBias', std: 0, decay: false });
+    this.itemBias = new Embedding(nItems, 1, rng, { name: 'itemBias', std: 0, decay: false });
+    this.genreLayer = new Dense(config.genreWidth, genreDim, rng, 'genre');
+    this.numericLayer = new Dense(NUMERIC_WIDTH, numericDim, rng, 'numeric');
+    this.width = userDim + itemDim + genreDim + numericDim + 1;
+    this.layers = [];
+    let fanIn = this.width;
+    for (const [k, w] of hidden.entries()) {
+      this.layers.push(new Dense(fanIn, w, rng, `hidden${k}`));
+      fanIn = w;
+    }
+    this.output = new Dense(fanIn, 1, rng, 'output');
+  }
+
+  /** Every dense parameter (updated each step) in a fixed order. */
+  denseParams(): Param[] {
+    return [this.genreLayer, this.numericLayer, ...this.layers, this.output].flatMap((l) => l.params);
+  }
+
+  embeddings(): Embedding[] {
+    return [this.userEmb, this.itemEmb, this.userBias, this.itemBias];
+  }
+
+  /** Every parameter, dense then tables: the order state() writes them in. */
+  allParams(): Param[] {
+    return [...this.denseParams(), ...this.embeddings().map((e) => e.table)];
+  }
+
+  /** Grow the per-batch buffers to hold `size` samples. */
+  reserve(size: number): void {
+    if (size <= this.capacity) return;
+    const { genreDim, numericDim } = this.config;
+    this.capacity = size;
+    this.genreH = new Float32Array(size * genreDim);
+    this.numericH = new Float32Array(size * numericDim);
+    this.dGenre = new Float32Array(size * genreDim);
+    this.dNumeric = new Float32Array(size * numericDim);
+    const widths = [this.width, ...this.layers.map((l) => l.outDim)];
+    this.x = widths.map((w) => new Float32Array(size * w));
+    this.dx = widths.map((w) => new Float32Array(size * w));
+    this.masks = widths.map((w) => new Float32Array(size * w));
+    this.y = new Float32Array(size);
+  }
+
+  /** The concatenated input of the last forward (batch × width), for tests and fold-in. */
+  get input(): Float32Array {
+    return this.x[0];
+  }
+
+  /** ∂L/∂input of the last backward (batch × width). */
+  get inputGrad(): Float32Array {
+    return this.dx[0];
+  }
+
+  /** Predictions for the batch into `pred`; dropout (and its masks) only when `rng` is given. */
+  forward(batch: Batch, pred: Float32Array, rng: Rng | null): void {
+    const n = batch.size;
+    this.buildInput(batch);
+    const { userDim, dropout, dot } = this.config;
+    const w = this.width;
+    const x0 = this.x[0];
+    this.dropped = rng !== null && dropout > 0;
+    for (let l = 0; l < this.layers.length; l++) {
+      const layer = this.layers[l];
+      const h = this.x[l + 1];
+      layer.forward(this.x[l], n, h);
+      reluForward(h, n * layer.outDim);
+      if (rng !== null && dropout > 0) dropoutForward(h, n * layer.outDim, dropout, rng, this.masks[l + 1]);
+    }
+    this.output.forward(this.x[this.layers.length], n, this.y);
+    const ub = this.userBias.table.value;
+    const ib = this.itemBias.table.value;
+    for (let b = 0; b < n; b++) {
+      let v = this.mu + this.y[b] + batch.keep[b] * ib[batch.items[b]];
+      v += batch.userBiases === undefined ? ub[batch.users[b]] : batch.userBiases[b];
+      if (dot) {
+        const row = b * w;
+        let s = 0;
+        for (let c = 0; c < userDim; c++) s += x0[row + c] * x0[row + userDim + c];
+        v += s;
+      }
+      pred[b] = v;
+    }
+  }
+
+  /** The concatenated first-layer input of `batch` into `input` (content paths run here). */
+  buildInput(batch: Batch): void {
+    const n = batch.size;
+    this.reserve(n);
+    const { userDim, itemDim, genreDim, numericDim } = this.config;
+    const w = this.width;
+    this.genreLayer.forward(batch.genres, n, this.genreH);
+    reluForward(this.genreH, n * genreDim);
+    this.numericLayer.forward(batch.numeric, n, this.numericH);
+    reluForward(this.numericH, n * numericDim);
+    const x0 = this.x[0];
+    if (batch.userVectors === undefined) this.userEmb.forward(batch.users, n, x0, w, 0);
+    else copyRows(batch.userVectors, userDim, n, x0, w, 0);
+    this.itemEmb.forward(batch.items, n, x0, w, userDim, batch.keep);
+    copyRows(this.genreH, genreDim, n, x0, w, userDim + itemDim);
+    copyRows(this.numericH, numericDim, n, x0, w, userDim + itemDim + genreDim);
+    for (let b = 0; b < n; b++) x0[b * w + w - 1] = 1 - batch.keep[b];
+  }
+
+  /**
+   * Back-propagates ∂L/∂pred through the MLP and the content paths (accumulating their gradients
+   * unless `frozen`) down to `inputGrad`, including the dot term. Needs the forward of this batch.
+   */
+  backwardDense(batch: Batch, dPred: Float32Array, frozen = false): void {
+    const n = batch.size;
+    const { userDim, itemDim, genreDim, numericDim, dot } = this.config;
+    const w = this.width;
+    const top = this.layers.length;
+    if (frozen) this.output.backwardInput(dPred, n, this.dx[top]);
+    else this.output.backward(this.x[top], dPred, n, this.dx[top]);
+    for (let l = top - 1; l >= 0; l--) {
+      const layer = this.layers[l];
+      const dh = this.dx[l + 1];
+      const size = n * layer.outDim;
+      if (this.dropped) dropoutBackward(this.masks[l + 1], dh, size);
+      reluBackward(this.x[l + 1], dh, size);
+      if (frozen) layer.backwardInput(dh, n, this.dx[l]);
+      else layer.backward(this.x[l], dh, n, this.dx[l]);
+    }
+    const x0 = this.x[0];
+    const d0 = this.dx[0];
+    if (dot) {
+      for (let b = 0; b < n; b++) {
+        const row = b * w;
+        const g = dPred[b];
+        for (let c = 0; c < userDim; c++) {
+          const u = x0[row + c];
+          d0[row + c] += g * x0[row + userDim + c];
+          d0[row + userDim + c] += g * u;
+        }
+      }
+    }
+    if (frozen) return;
+    readRows(d0, w, userDim + itemDim, n, this.dGenre, genreDim);
+    reluBackward(this.genreH, this.dGenre, n * genreDim);
+    this.genreLayer.backward(batch.genres, this.dGenre, n, null);
+    readRows(d0, w, userDim + itemDim + genreDim, n, this.dNumeric, numericDim);
+    reluBackward(this.numericH, this.dNumeric, n * numericDim);
+    this.numericLayer.backward(batch.numeric, this.dNumeric, n, null);
+  }
+
+  /**
+   * Scatters a batch's input gradient (`d0`, batch × width, as `inputGrad` after backwardDense)
+   * and ∂L/∂pred into the embedding tables, with SGD-style per-use L2 (`reg`) on the vectors
+   * and `regBias` on the biases.
+   */
+  backwardEmbeddings(
+    batch: Batch,
+    dPred: Float32Array,
+    d0: Float32Array,
+    reg: number,
+    regBias: number,
+  ): void {
+    const n = batch.size;
+    const w = this.width;
+    this.userEmb.backward(batch.users, d0, n, w, 0, null, reg);
+    this.itemEmb.backward(batch.items, d0, n, w, this.config.userDim, batch.keep, reg);
+    this.userBias.backward(batch.users, dPred, n, 1, 0, null, regBias);
+    this.itemBias.backward(batch.items, dPred, n, 1, 0, batch.keep, regBias);
+  }
+
+  /**
+   * The first hidden layer's pre-activation with the user part left out, per catalog item
+   * (nItems × layer-1 width): W₁·[0, keep·q_i, content_i, 1 − keep] + b₁. The first layer is
+   * linear in its input, so a user's full-catalog scores need only W₁'s user columns times p_u
+   * added to each row: a 64 × 128 product per user instead of one per item.
+   */
+  itemPrecompute(features: ItemFeatures, keepOf: Uint8Array): Float32Array {
+    const { nItems, userDim } = this.config;
+    const first = this.layers[0];
+    const out = new Float32Array(nItems * first.outDim);
+    const chunk = 512;
+    const batch = scoringBatch(features, chunk, userDim);
+    for (let from = 0; from < nItems; from += chunk) {
+      const to = Math.min(nItems, from + chunk);
+      fillItems(batch, features, from, to, keepOf);
+      this.buildInput(batch);
+      first.forward(this.x[0], batch.size, out.subarray(from * first.outDim, to * first.outDim));
+    }
+    return out;
+  }
+
+  /**
+   * Scores of every catalog item for one user (vector `u`, bias `bias`) into `out`, from the
+   * table `itemPrecompute` made; not clamped.
+   */
+  scoreItems(u: Float32Array, bias: number, pre: Float32Array, keepOf: Uint8Array, out: Float32Array): void {
+    const { nItems, userDim, itemDim, dot } = this.config;
+    const first = this.layers[0];
+    const h1 = first.outDim;
+    const userPart = new Float32Array(h1);
+    const w1 = first.weight.value;
+    for (let o = 0; o < h1; o++) {
+      let s = 0;
+      for (let c = 0; c < userDim; c++) s += w1[o * this.width + c] * u[c];
+      userPart[o] = s;
+    }
+    const chunk = 512;
+    this.reserve(chunk);
+    const ib = this.itemBias.table.value;
+    const q = this.itemEmb.table.value;
+    for (let from = 0; from < nItems; from += chunk) {
+      const n = Math.min(nItems, from + chunk) - from;
+      const h = this.x[1];
+      for (let k = 0; k < n * h1; k++) {
+        const v = pre[from * h1 + k] + userPart[k % h1];
+        h[k] = v > 0 ? v : 0;
+      }
+      for (let l = 1; l < this.layers.length; l++) {
+        const layer = this.layers[l];
+        layer.forward(this.x[l], n, this.x[l + 1]);
+        reluForward(this.x[l + 1], n * layer.outDim);
+      }
+      this.output.forward(this.x[this.layers.length], n, this.y);
+      for (let k = 0; k < n; k++) {
+        const i = from + k;
+        let v = this.mu + bias + this.y[k];
+        if (keepOf[i] !== 0) {
+          v += ib[i];
+          if (dot) {
+            let s = 0;
+            for (let c = 0; c < itemDim; c++) s += u[c] * q[i * itemDim + c];
+            v += s;
+          }
+        }
+        out[i] = v;
+      }
+    }
+  }
+
+  zeroGrad(): void {
+    for (const p of this.denseParams()) p.grad.fill(0);
+    for (const e of this.embeddings()) e.zeroGrad();
+  }
+}
+
+/** A batch for scoring catalog items: user vectors all zero, capacity `size`. */
+export function scoringBatch(features: ItemFeatures, size: number, userDim: number): Batch {
+  return {
+    size: 0,
+    users: new Int32Array(size),
+    items: new Int32Array(size),
+    keep: new Float32Array(size),
+    genres: new Float32Array(size * features.genreWidth),
+    numeric: new Float32Array(size * NUMERIC_WIDTH),
+    userVectors: new Float32Array(size * userDim),
+    userBiases: new Float32Array(size),
+  };
+}
+
+/** Items from..to of the catalog into `batch`, each kept when `keepOf[i]` (it has ratings). */
+export function fillItems(
+  batch: Batch,
+  features: ItemFeatures,
+  from: number,
+  to: number,
+  keepOf: Uint8Array,
+): void {
+  const g = features.genreWidth;
+  batch.size = to - from;
+  for (let k = 0; k < batch.size; k++) {
+    const i = from + k;
+    batch.items[k] = i;
+    batch.keep[k] = keepOf[i];
+    batch.genres.set(features.genres.subarray(i * g, (i + 1) * g), k * g);
+    batch.numeric.set(
+      features.numeric.subarray(i * NUMERIC_WIDTH, (i + 1) * NUMERIC_WIDTH),
+      k * NUMERIC_WIDTH,
+    );
+  }
+}
+
+function copyRows(
+  src: Float32Array,
+  dim: number,
+  n: number,
+  out: Float32Array,
+  stride: number,
+  offset: number,
+): void {
+  for (let b = 0; b < n; b++) {
+    const s = b * dim;
+    const d = b * stride + offset;
+    for (let c = 0; c < dim; c++) out[d + c] = src[s + c];
+  }
+}
+
+function readRows(
+  src: Float32Array,
+  stride: number,
+  offset: number,
+  n: number,
+  out: Float32Array,
+  dim: number,
+): void {
+  for (let b = 0; b < n; b++) {
+    const s = b * stride + offset;
+    const d = b * dim;
+    for (let c = 0; c < dim; c++) out[d + c] = src[s + c];
+  }
+}

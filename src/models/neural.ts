@@ -1,0 +1,348 @@
+import type { Movie } from '../data/dataset.js';
+import type { Interactions } from '../data/interactions.js';
+import { Rng } from '../math/random.js';
+import { checkAborted, Recommender, requireFinite } from './base.js';
+import {
+  encodeMovie,
+  type FeatureSpace,
+  fitFeatureSpace,
+  genreWidth,
+  type ItemFeatures,
+  itemFeatures,
+  NUMERIC_WIDTH,
+} from './neural-features.js';
+import { foldInUser } from './neural-foldin.js';
+import { type Batch, HybridNet, type NetConfig } from './neural-net.js';
+import { parallelEngine } from './neural-parallel.js';
+import { neuralSchema } from './neural-schema.js';
+import { type Rows, trainNet } from './neural-train.js';
+import type { ModelEntry } from './registry.js';
+import type {
+  Estimate,
+  FitOptions,
+  FoldedUser,
+  ModelState,
+  NewUserRatings,
+  ParamsOf,
+  UserRef,
+} from './types.js';
+
+export type NeuralParams = ParamsOf<typeof neuralSchema>;
+
+/** What a fit produces, held in locals until nothing can fail. */
+interface NeuralFit {
+  net: HybridNet;
+  space: FeatureSpace;
+  features: ItemFeatures;
+  clamp: [number, number];
+  /** 1 for items with training ratings (their embedding is learned), 0 for content-only items. */
+  rated: Uint8Array;
+  bestEpoch: number;
+  validationRmse: number;
+}
+
+/**
+ * Neural hybrid rating model (`neural`): user and movie embeddings beside the movie's content
+ * (genres, TMDB numbers), concatenated into an MLP; see HybridNet. Trained by mini-batch Adam on
+ * MSE with dropout, decoupled weight decay and early stopping on a validation slice of the
+ * training ratings. Movie-embedding dropout teaches it to predict from content alone, which
+ * `predictContent` uses for films without ratings.
+ */
+export class NeuralModel extends Recommender<NeuralParams> {
+  readonly name = 'neural';
+  private current?: NeuralFit;
+  private precomputed?: Float32Array;
+  /** Epoch kept by early stopping and its validation RMSE, from the last fit. */
+  lastFit?: { bestEpoch: number; validationRmse: number; epochSeconds: number[] };
+
+  constructor(params: Partial<NeuralParams> = {}) {
+    super(neuralSchema, 'neural', params);
+  }
+
+  async fit(train: Interactions, options: FitOptions = {}): Promise<this> {
+    checkAborted(options.signal, this.name);
+    if (train.size === 0) throw new Error('neural: cannot fit an empty matrix (no ratings)');
+    const p = this.params;
+    const rng = new Rng(p.seed);
+    const space = fitFeatureSpace(train, options.movies, options.itemGenres);
+    const features = itemFeatures(space, train.nItems, options.movies, options.itemGenres);
+    const { fit, validation } = splitValidation(train, p.validationFraction, rng);
+    const net = new HybridNet(this.netConfig(train, space), rng);
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const r of train.ratings) {
+      lo = Math.min(lo, r);
+      hi = Math.max(hi, r);
+    }
+    net.mu = mean(fit.ratings);
+    const clamp: [number, number] = [lo, hi];
+    const engine = p.threads === 1 ? undefined : await parallelEngine(net, features, p.threads, p.batchSize);
+    let result: Awaited<ReturnType<typeof trainNet>>;
+    try {
+      result = await trainNet(net, features, fit, validation, {
+        epochs: p.epochs,
+        batchSize: p.batchSize,
+        lr: p.lr,
+        weightDecay: p.weightDecay,
+        reg: p.reg,
+        regBias: p.regBias,
+        movieDropout: p.movieDropout,
+        patience: p.patience,
+        seed: p.seed + 1,
+        clamp,
+        signal: options.signal,
+        engine,
+        onEpoch: (epoch, epochs) => options.onProgress?.(epoch, epochs, 'neural epoch'),
+      });
+    } finally {
+      await engine?.close?.();
+    }
+    checkAborted(options.signal, this.name);
+    const params = Object.fromEntries(net.allParams().map((q) => [q.name, q.value]));
+    requireFinite(this.name, params, 'lower lr or raise weightDecay');
+    const counts = train.itemCounts();
+    const rated = Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0));
+    this.commit(
+      { net, space, features, clamp, rated, bestEpoch: result.bestEpoch, validationRmse: result.bestRmse },
+      train,
+    );
+    this.lastFit = {
+      bestEpoch: result.bestEpoch,
+      validationRmse: result.bestRmse,
+      epochSeconds: result.history.map((h) => h.seconds),
+    };
+    return this;
+  }
+
+  private netConfig(train: Interactions, space: FeatureSpace): NetConfig {
+    const p = this.params;
+    return {
+      nUsers: train.nUsers,
+      nItems: train.nItems,
+      genreWidth: genreWidth(space),
+      userDim: p.userDim,
+      itemDim: p.itemDim,
+      genreDim: p.genreDim,
+      numericDim: p.numericDim,
+      hidden: [p.layer1, p.layer2].filter((w) => w > 0),
+      dropout: p.dropout,
+      dot: p.dot,
+    };
+  }
+
+  private commit(fit: NeuralFit, train: Interactions): void {
+    fit.net.reserve(1);
+    this.current = fit;
+    this.precomputed = undefined;
+    this.train = train;
+  }
+
+  private requireFit(): NeuralFit {
+    this.requireTrain();
+    return this.current as NeuralFit;
+  }
+
+  /** The user's vector and bias: a trained user's rows, or a folded-in user's state. */
+  private userState(user: UserRef): { vector: Float32Array; bias: number } {
+    const { net } = this.requireFit();
+    if (typeof user !== 'number')
+      return { vector: user.state.vector as Float32Array, bias: user.state.bias as number };
+    const d = net.config.userDim;
+    return {
+      vector: net.userEmb.table.value.subarray(user * d, (user + 1) * d),
+      bias: net.userBias.table.value[user],
+    };
+  }
+
+  /** One-sample batch of `user` with a movie given by its feature rows. */
+  private predictOne(
+    user: UserRef,
+    item: number,
+    keep: number,
+    genres: Float32Array,
+    numeric: Float32Array,
+  ): number {
+    const { net, clamp } = this.requireFit();
+    const { vector, bias } = this.userState(user);
+    const batch: Batch = {
+      size: 1,
+      users: Int32Array.of(0),
+      items: Int32Array.of(item),
+      keep: Float32Array.of(keep),
+      genres,
+      numeric,
+      userVectors: vector,
+      userBiases: Float32Array.of(bias),
+    };
+    const pred = new Float32Array(1);
+    net.forward(batch, pred, null);
+    return Math.min(clamp[1], Math.max(clamp[0], pred[0]));
+  }
+
+  protected estimate(user: UserRef, item: number): Estimate {
+    const { features, rated } = this.requireFit();
+    const g = features.genreWidth;
+    const value = this.predictOne(
+      user,
+      item,
+      rated[item],
+      features.genres.subarray(item * g, (item + 1) * g),
+      features.numeric.subarray(item * NUMERIC_WIDTH, (item + 1) * NUMERIC_WIDTH),
+    );
+    return { ok: true, value };
+  }
+
+  /**
+   * Predicted rating of a film that need not be in the catalog, from its content alone (genres,
+   * TMDB vote average and count, popularity, year, runtime; missing fields are allowed): the
+   * movie-embedding path is switched off, as in training's movie-embedding dropout. `user` is a
+   * trained user's index or a user folded in by this model.
+   */
+  predictContent(user: UserRef, movie: Movie): Estimate {
+    const { space, net } = this.requireFit();
+    if (typeof movie !== 'object' || movie === null || !Array.isArray(movie.genres)) {
+      throw new Error('neural.predictContent: movie must be an object with a genres array');
+    }
+    if (typeof user === 'number') {
+      if (!Number.isInteger(user) || user < 0 || user >= net.config.nUsers)
+        return { ok: false, reason: `neural: unknown user ${user}` };
+    } else if (user?.model !== this.name) {
+      return {
+        ok: false,
+        reason: `neural: the user was folded in by model '${user?.model}', not by 'neural'`,
+      };
+    }
+    const genres = new Float32Array(genreWidth(space));
+    const numeric = new Float32Array(NUMERIC_WIDTH);
+    encodeMovie(space, movie.genres, movie, genres, numeric);
+    const value = this.predictOne(user, 0, 0, genres, numeric);
+    if (!Number.isFinite(value))
+      return { ok: false, reason: `neural: the content estimate is not finite (${value})` };
+    return { ok: true, value };
+  }
+
+  protected scoreInto(user: UserRef, out: Float32Array): boolean {
+    const { net, features, rated } = this.requireFit();
+    this.precomputed ??= net.itemPrecompute(features, rated);
+    const { vector, bias } = this.userState(user);
+    net.scoreItems(vector, bias, this.precomputed, rated, out);
+    return true;
+  }
+
+  protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
+    const { net, features, rated } = this.requireFit();
+    const { vector, bias } = foldInUser(net, features, rated, ratings.items, ratings.ratings, {
+      steps: this.params.foldInSteps,
+      lr: this.params.foldInLr,
+      reg: this.params.foldInReg,
+    });
+    return { seen: Int32Array.from(ratings.items), state: { vector, bias } };
+  }
+
+  state(): ModelState {
+    const fit = this.requireFit();
+    const arrays: ModelState['arrays'] = {};
+    for (const q of fit.net.allParams()) arrays[q.name] = q.value;
+    arrays['features.genres'] = fit.features.genres;
+    arrays['features.numeric'] = fit.features.numeric;
+    arrays['space.mean'] = fit.space.mean;
+    arrays['space.std'] = fit.space.std;
+    arrays.rated = fit.rated;
+    return {
+      params: { ...this.params },
+      meta: {
+        config: fit.net.config,
+        mu: fit.net.mu,
+        clamp: fit.clamp,
+        genres: fit.space.genres,
+        bestEpoch: fit.bestEpoch,
+        validationRmse: Number.isFinite(fit.validationRmse) ? fit.validationRmse : null,
+      },
+      arrays,
+    };
+  }
+
+  restore(state: ModelState, train: Interactions): void {
+    const meta = state.meta as {
+      config: NetConfig;
+      mu: number;
+      clamp: [number, number];
+      genres: string[];
+      bestEpoch: number;
+      validationRmse: number | null;
+    };
+    if (meta.config.nUsers !== train.nUsers || meta.config.nItems !== train.nItems) {
+      throw new Error(
+        `neural.restore: the state has ${meta.config.nUsers} users × ${meta.config.nItems} items, the training data ${train.nUsers} × ${train.nItems}`,
+      );
+    }
+    const net = new HybridNet(meta.config, new Rng(1));
+    net.mu = meta.mu;
+    for (const q of net.allParams()) {
+      const values = state.arrays[q.name];
+      if (!(values instanceof Float32Array) || values.length !== q.value.length)
+        throw new Error(`neural.restore: array '${q.name}' is missing or has the wrong size`);
+      q.value.set(values);
+    }
+    const space: FeatureSpace = {
+      genres: meta.genres,
+      mean: Float64Array.from(state.arrays['space.mean']),
+      std: Float64Array.from(state.arrays['space.std']),
+    };
+    const features: ItemFeatures = {
+      genres: Float32Array.from(state.arrays['features.genres']),
+      numeric: Float32Array.from(state.arrays['features.numeric']),
+      genreWidth: meta.config.genreWidth,
+    };
+    this.commit(
+      {
+        net,
+        space,
+        features,
+        clamp: meta.clamp,
+        rated: Uint8Array.from(state.arrays.rated),
+        bestEpoch: meta.bestEpoch,
+        validationRmse: meta.validationRmse ?? Number.NaN,
+      },
+      train,
+    );
+  }
+}
+
+/**
+ * A seeded random share of the ratings held out for early stopping. Never all of them: a matrix
+ * too small to spare any trains on everything.
+ */
+export function splitValidation(
+  train: Interactions,
+  fraction: number,
+  rng: Rng,
+): { fit: Rows; validation: Rows } {
+  const n = train.size;
+  const nVal = Math.min(n - 1, Math.floor(n * fraction));
+  const order = rng.permutation(n);
+  const pick = (from: number, to: number): Rows => {
+    const idx = order.subarray(from, to);
+    return {
+      users: Int32Array.from(idx, (k) => train.users[k]),
+      items: Int32Array.from(idx, (k) => train.items[k]),
+      ratings: Float32Array.from(idx, (k) => train.ratings[k]),
+    };
+  };
+  return { validation: pick(0, Math.max(0, nVal)), fit: pick(Math.max(0, nVal), n) };
+}
+
+function mean(values: Float32Array): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return values.length > 0 ? s / values.length : 0;
+}
+
+export const neuralEntry: ModelEntry = {
+  name: 'neural',
+  description:
+    'neural hybrid: user/movie embeddings + genre and TMDB-number MLPs → MLP → rating; predicts unrated films from content',
+  kind: 'rating',
+  schema: neuralSchema,
+  create: (params) => new NeuralModel(params as Partial<NeuralParams>),
+};
