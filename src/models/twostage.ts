@@ -200,6 +200,11 @@ export class TwoStage extends Recommender<TwoStageParams> {
     this.train = train;
   }
 
+  /** The fitted generators and feature sources (serving set, fitted on all of train). */
+  get generatorSet(): GeneratorSet {
+    return this.requireGenerators();
+  }
+
   private requireGenerators(): GeneratorSet {
     this.requireTrain();
     return this.generators as GeneratorSet;

@@ -225,13 +225,10 @@ export class GeneratorSet {
     const m = this.settings.candidates;
     const scores = {} as Record<GeneratorName, Float32Array>;
     const ranks = {} as Record<GeneratorName, Int32Array>;
-    scores.als = this.scoreWith('als', history);
-    scores.itemknn = this.scoreWith('itemknn', history);
-    scores.content = this.scoreWith('content', history);
-    scores.genre = this.genreScores(history);
     const trend = new Float32Array(n);
     this.trendingInto(history.at, trend);
-    scores.trending = Float32Array.from(trend, (v) => (v > 0 ? v : Number.NaN));
+    for (const g of GENERATORS)
+      scores[g] = g === 'trending' ? trendingScores(trend) : this.generatorScores(g, history);
     const union = new Uint8Array(n);
     for (const g of GENERATORS) {
       const top = topK(scores[g], m, seen);
@@ -247,6 +244,15 @@ export class GeneratorSet {
     const items = new Int32Array(count);
     for (let i = 0, k = 0; i < n; i++) if (union[i] === 1) items[k++] = i;
     return { items, scores, ranks, trend };
+  }
+
+  /** One generator's score of every item for the user (NaN = cannot score). */
+  generatorScores(name: GeneratorName, history: UserHistory): Float32Array {
+    if (name === 'genre') return this.genreScores(history);
+    if (name !== 'trending') return this.scoreWith(name, history);
+    const trend = new Float32Array(this.requireTrain().nItems);
+    this.trendingInto(history.at, trend);
+    return trendingScores(trend);
   }
 
   /** A sub-model's score of every item for the user; all NaN when it cannot score them. */
@@ -322,6 +328,11 @@ export class GeneratorSet {
     this.itemYears = arrays.itemYears as Float32Array;
     this.attach(train);
   }
+}
+
+/** The trending generator's scores: items without recent activity cannot be scored. */
+function trendingScores(trend: Float32Array): Float32Array {
+  return Float32Array.from(trend, (v) => (v > 0 ? v : Number.NaN));
 }
 
 /** A sub-model by name: the built-in ones directly (loading needs no registry), `neural` from it. */
