@@ -2,7 +2,7 @@ import type { Interactions } from '../data/interactions.js';
 import { FEATURES, featureColumn, N_FEATURES, userFeatures } from '../rank/features.js';
 import { GeneratorSet, type GeneratorSettings, type UserHistory } from '../rank/generators.js';
 import { LambdaMart } from '../rank/lambdamart.js';
-import { buildTrainingData, historyOf, labelWindowSplit } from '../rank/pipeline.js';
+import { historyOf, rerankerTrainingData } from '../rank/pipeline.js';
 import { checkAborted, Recommender } from './base.js';
 import type { ModelEntry } from './registry.js';
 import type {
@@ -92,6 +92,9 @@ export interface TwoStageFitReport {
   /** Share of relevant label-window items the candidates held: the ceiling of the reranker. */
   candidateRecall: number;
   reranker: 'lambdamart' | 'als';
+  /** Trees kept after early stopping, and the validation users' nDCG@10 over their candidates. */
+  trees: number;
+  validNdcg: number | null;
 }
 
 /**
@@ -143,16 +146,7 @@ export class TwoStage extends Recommender<TwoStageParams> {
       options.onProgress?.(++done, total, `twostage ${label}`);
       checkAborted(options.signal, this.name);
     };
-    const { fit, label } = labelWindowSplit(train, p.labelFraction);
-    const early = new GeneratorSet(this.settings());
-    await early.fit(fit, options, (what) => step(`early ${what}`));
-    const data = buildTrainingData(early, fit, label, {
-      minRating: p.minRating,
-      validFraction: p.validFraction,
-      seed: p.seed,
-      signal: options.signal,
-    });
-    step('features');
+    const data = await rerankerTrainingData(train, this.settings(), p, options, step);
     const trainGroups = data.train.groups.length - 1;
     const validGroups = data.valid.groups.length - 1;
     let reranker: LambdaMart | undefined;
@@ -185,6 +179,8 @@ export class TwoStage extends Recommender<TwoStageParams> {
       rows: data.train.labels.length + data.valid.labels.length,
       candidateRecall: data.relevant > 0 ? data.relevantInCandidates / data.relevant : 0,
       reranker: reranker === undefined ? 'als' : 'lambdamart',
+      trees: reranker?.bestIteration ?? 0,
+      validNdcg: reranker !== undefined && Number.isFinite(reranker.validNdcg) ? reranker.validNdcg : null,
     };
     this.commit(full, reranker, train);
     return this;

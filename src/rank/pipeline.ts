@@ -7,8 +7,9 @@ import type { Interactions } from '../data/interactions.js';
 import { byTime, groupRowsByUser, partition, pyRound, TEST } from '../eval/split-helpers.js';
 import { Rng } from '../math/random.js';
 import { checkAborted } from '../models/base.js';
+import type { FitOptions } from '../models/types.js';
 import { N_FEATURES, userFeatures } from './features.js';
-import type { GeneratorSet, UserHistory } from './generators.js';
+import { GeneratorSet, type GeneratorSettings, type UserHistory } from './generators.js';
 import type { RankingData } from './lambdamart.js';
 
 /**
@@ -146,4 +147,37 @@ class Builder {
     });
     return { features, nFeatures: N_FEATURES, labels, groups };
   }
+}
+
+/** Settings of `rerankerTrainingData`. */
+export interface TrainingSettings {
+  labelFraction: number;
+  minRating: number;
+  validFraction: number;
+  seed: number;
+}
+
+/**
+ * The whole first half of a twostage fit: split `train` by time, fit generators on the early part
+ * only, and build candidates, features and labels for the label window. Features are a function
+ * of the early part alone (the no-leak test perturbs the label window and compares them).
+ */
+export async function rerankerTrainingData(
+  train: Interactions,
+  generators: GeneratorSettings,
+  settings: TrainingSettings,
+  options: FitOptions,
+  progress: (label: string) => void,
+): Promise<TrainingData> {
+  const { fit, label } = labelWindowSplit(train, settings.labelFraction);
+  const early = new GeneratorSet(generators);
+  await early.fit(fit, options, (what) => progress(`early ${what}`));
+  const data = buildTrainingData(early, fit, label, {
+    minRating: settings.minRating,
+    validFraction: settings.validFraction,
+    seed: settings.seed,
+    signal: options.signal,
+  });
+  progress('features');
+  return data;
 }
