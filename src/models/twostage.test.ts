@@ -73,9 +73,8 @@ describe('two-stage features and generators', () => {
 
   it("puts each user's latest 20% by time in the label window (rounded like temporal-user)", () => {
     // User 0: 10 ratings in scrambled time order; user 1: 3 ratings (round(2.4) = 2 stay in fit).
-    const rows: [number, number, number, number][] = [];
     const times = [5, 1, 9, 3, 7, 0, 8, 2, 6, 4];
-    times.forEach((t, i) => rows.push([0, i, 4, t * DAY]));
+    const rows = times.map((t, i): [number, number, number, number] => [0, i, 4, t * DAY]);
     rows.push([1, 0, 3, 0], [1, 1, 3, DAY], [1, 2, 3, 2 * DAY]);
     const { fit, label } = labelWindowSplit(interactions(2, 10, rows), 0.2);
     const labelled = (u: number) => Array.from(label.items.filter((_, k) => label.users[k] === u)).sort();
