@@ -1,8 +1,10 @@
+import { hybridEntry } from './alpha-hybrid.js';
 import { alsEntry } from './als.js';
 import { baselineEntry } from './baseline.js';
 import { bprEntry } from './bpr.js';
 import { contentEntry } from './content.js';
 import { easeEntry } from './ease.js';
+import { ensembleEntry } from './ensemble.js';
 import { itemknnEntry } from './itemknn.js';
 import { popularityEntry } from './popularity.js';
 import { registerModel } from './registry.js';
@@ -21,17 +23,21 @@ export const MODEL_ENTRIES = [
   svdEntry,
   svdppEntry,
   contentEntry,
+  ensembleEntry,
+  hybridEntry,
   twostageEntry,
 ];
 
 for (const entry of MODEL_ENTRIES) registerModel(entry);
 
+export { AlphaHybrid } from './alpha-hybrid.js';
 export { Als, Als as ALS } from './als.js';
 export { ModelFitError, NotFittedError, Recommender, resolveParams } from './base.js';
 export { Baseline } from './baseline.js';
 export { Bpr, Bpr as BPR } from './bpr.js';
 export { ContentModel } from './content.js';
 export { Ease, Ease as EASE } from './ease.js';
+export { Ensemble } from './ensemble.js';
 export { ItemKnn } from './itemknn.js';
 export { Popularity } from './popularity.js';
 export { matchProxyUser, recommendFromList } from './proxy-user.js';

@@ -1,0 +1,386 @@
+import type { Interactions } from '../data/interactions.js';
+import { Rng } from '../math/random.js';
+import { checkAborted, Recommender } from './base.js';
+import { Baseline } from './baseline.js';
+import { type Blend, ridgeBlend } from './ensemble-blend.js';
+import { createModel, type ModelEntry, modelEntry, modelNames } from './registry.js';
+import type {
+  Estimate,
+  FitOptions,
+  FoldedUser,
+  ModelState,
+  NewUserRatings,
+  ParamSchema,
+  ParamsOf,
+  UserRef,
+} from './types.js';
+
+const schema = {
+  useBaseline: { type: 'bool', default: true, description: 'blend the baseline (biases) model' },
+  useItemknn: { type: 'bool', default: true, description: 'blend itemknn' },
+  useSvd: { type: 'bool', default: true, description: 'blend svd' },
+  useSvdpp: { type: 'bool', default: true, description: 'blend svdpp' },
+  useNeural: {
+    type: 'bool',
+    default: true,
+    description: "blend 'neural' when a rating model of that name is registered (skipped otherwise)",
+  },
+  validFraction: {
+    type: 'float',
+    default: 0.15,
+    min: 0.05,
+    max: 0.5,
+    description: 'share of training ratings held out (seeded, at random) to fit the blend weights on',
+  },
+  ridge: {
+    type: 'float',
+    default: 0.001,
+    min: 0,
+    max: 100,
+    description: 'ridge penalty on the blend weights, per validation rating',
+  },
+  nonNegative: {
+    type: 'bool',
+    default: true,
+    description: 'constrain blend weights to ≥ 0 (stacking as in Breiman 1996; avoids opposite-signed pairs)',
+  },
+  seed: { type: 'int', default: 42, description: 'seed of the validation slice' },
+} satisfies ParamSchema;
+
+export type EnsembleParams = ParamsOf<typeof schema>;
+
+/** The member each flag switches on, in blend order. */
+const MEMBERS = [
+  ['useBaseline', 'baseline'],
+  ['useItemknn', 'itemknn'],
+  ['useSvd', 'svd'],
+  ['useSvdpp', 'svdpp'],
+  ['useNeural', 'neural'],
+] as const;
+
+/** Array-name prefix of the fallback baseline's state (members use their own names). */
+const FALLBACK = 'fallback';
+
+interface Fitted {
+  members: Recommender[];
+  fallback: Baseline;
+  blend: Blend;
+  /** Share of validation pairs each member could not score (the fallback's estimate stood in). */
+  fallbackRate: number[];
+  validPairs: number;
+  /** Validation RMSE of each member (with its fallback), and of the blend fitted on that same slice. */
+  memberRmse: number[];
+  blendRmse: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * A learned linear blend of rating models for RMSE (the Netflix Prize recipe, Töscher, Jahrer &
+ * Bell 2009 in its simplest form): members fitted on training minus a seeded random validation
+ * slice predict that slice; blend weights and an intercept come from ridge least squares on those
+ * predictions; then every member is refitted on the full training data. A pair a member cannot
+ * score gets a baseline model's estimate in that member's place, at fit and at predict time alike
+ * (`blendReport().fallbackRate` says how often that happened on validation).
+ */
+export class Ensemble extends Recommender<EnsembleParams> {
+  readonly name = 'ensemble';
+  private fitted_?: Fitted;
+
+  constructor(params: Partial<EnsembleParams> = {}) {
+    super(schema, 'ensemble', params);
+  }
+
+  /** Member names the current params select, given what is registered now. */
+  memberNames(): string[] {
+    const registered = new Set(modelNames());
+    const names: string[] = [];
+    for (const [flag, name] of MEMBERS) {
+      if (!this.params[flag]) continue;
+      if (name === 'neural' && !(registered.has(name) && modelEntry(name).kind === 'rating')) continue;
+      names.push(name);
+    }
+    if (names.length === 0) throw new Error('ensemble: no member selected; switch on at least one use* flag');
+    return names;
+  }
+
+  async fit(train: Interactions, options: FitOptions = {}): Promise<this> {
+    checkAborted(options.signal, this.name);
+    if (train.size === 0) throw new Error('ensemble: cannot fit on an empty matrix (no ratings)');
+    const names = this.memberNames();
+    const total = 2 * (names.length + 1);
+    let done = 0;
+    const memberOptions: FitOptions = {
+      signal: options.signal,
+      itemGenres: options.itemGenres,
+      movies: options.movies,
+    };
+    const fitAll = async (data: Interactions, stage: string): Promise<[Recommender[], Baseline]> => {
+      const fallback = await new Baseline().fit(data, memberOptions);
+      options.onProgress?.(++done, total, `ensemble: fallback baseline (${stage})`);
+      const members: Recommender[] = [];
+      for (const name of names) {
+        checkAborted(options.signal, this.name);
+        members.push(await createModel(name).fit(data, memberOptions));
+        options.onProgress?.(++done, total, `ensemble: ${name} (${stage})`);
+      }
+      return [members, fallback];
+    };
+
+    const { fitPart, validPart } = carveValidation(train, this.params.validFraction, this.params.seed);
+    const [early, earlyFallback] = await fitAll(fitPart, 'on training minus validation');
+    const m = names.length;
+    const n = validPart.size;
+    const x = new Float64Array(n * m);
+    const fallbackCount = new Float64Array(m);
+    for (let k = 0; k < n; k++) {
+      const u = validPart.users[k];
+      const i = validPart.items[k];
+      for (let j = 0; j < m; j++) {
+        const e = early[j].predict(u, i);
+        if (!e.ok) fallbackCount[j]++;
+        x[k * m + j] = e.ok ? e.value : fallbackValueOf(earlyFallback.predict(u, i));
+      }
+    }
+    // Too few validation pairs to fit m + 1 numbers: an even average is the honest fallback.
+    const blend =
+      n >= 2 * (m + 1)
+        ? ridgeBlend(x, Float64Array.from(validPart.ratings), m, this.params.ridge, this.params.nonNegative)
+        : { weights: new Float64Array(m).fill(1 / m), intercept: 0 };
+    const { memberRmse, blendRmse } = validationRmse(x, validPart.ratings, m, blend);
+    checkAborted(options.signal, this.name);
+    const [members, fallback] = await fitAll(train, 'on full training');
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const r of train.ratings) {
+      lo = Math.min(lo, r);
+      hi = Math.max(hi, r);
+    }
+    this.fitted_ = {
+      members,
+      fallback,
+      blend,
+      fallbackRate: Array.from(fallbackCount, (c) => (n > 0 ? c / n : 0)),
+      validPairs: n,
+      memberRmse,
+      blendRmse,
+      lo,
+      hi,
+    };
+    this.train = train;
+    return this;
+  }
+
+  /**
+   * Members, their weights and intercept, how often each fell back on validation, and validation
+   * RMSEs (the blend's is in-sample: its weights were fitted on that slice).
+   */
+  blendReport(): {
+    members: string[];
+    weights: number[];
+    intercept: number;
+    fallbackRate: number[];
+    validPairs: number;
+    memberRmse: number[];
+    blendRmse: number;
+  } {
+    const f = this.requireFitted();
+    return {
+      members: f.members.map((model) => model.name),
+      weights: Array.from(f.blend.weights),
+      intercept: f.blend.intercept,
+      fallbackRate: f.fallbackRate,
+      validPairs: f.validPairs,
+      memberRmse: f.memberRmse,
+      blendRmse: f.blendRmse,
+    };
+  }
+
+  /** Clipped to the training rating range, like the matrix-factorisation models' estimates. */
+  protected estimate(user: UserRef, item: number): Estimate {
+    const f = this.requireFitted();
+    let fallbackValue = Number.NaN;
+    let value = f.blend.intercept;
+    for (let j = 0; j < f.members.length; j++) {
+      const e = f.members[j].predict(memberUser(user, f.members[j].name), item);
+      if (e.ok) value += f.blend.weights[j] * e.value;
+      else {
+        if (Number.isNaN(fallbackValue))
+          fallbackValue = fallbackValueOf(f.fallback.predict(memberUser(user, FALLBACK), item));
+        value += f.blend.weights[j] * fallbackValue;
+      }
+    }
+    return { ok: true, value: Math.min(f.hi, Math.max(f.lo, value)) };
+  }
+
+  /** Unclipped blend of every member's full-catalog scores (clipping would tie the top items). */
+  protected scoreInto(user: UserRef, out: Float32Array): boolean {
+    const f = this.requireFitted();
+    const fallback = f.fallback.scoreAll(memberUser(user, FALLBACK));
+    if (fallback === null) return false;
+    const sum = new Float64Array(out.length).fill(f.blend.intercept);
+    for (let j = 0; j < f.members.length; j++) {
+      const w = f.blend.weights[j];
+      const s = f.members[j].scoreAll(memberUser(user, f.members[j].name)) ?? fallback;
+      for (let i = 0; i < out.length; i++) sum[i] += w * (Number.isFinite(s[i]) ? s[i] : fallback[i]);
+    }
+    for (let i = 0; i < out.length; i++) out[i] = sum[i];
+    return true;
+  }
+
+  /** Every member folds the user in; their states sit side by side under `<member>/<key>`. */
+  protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
+    const f = this.requireFitted();
+    const state: FoldedUser['state'] = {};
+    const parts: [string, Recommender][] = [
+      [FALLBACK, f.fallback],
+      ...f.members.map((m) => [m.name, m] as [string, Recommender]),
+    ];
+    for (const [prefix, model] of parts) {
+      const folded = model.foldIn(ratings);
+      for (const [key, value] of Object.entries(folded.state)) state[`${prefix}/${key}`] = value;
+    }
+    return { seen: ratings.items, state };
+  }
+
+  state(): ModelState {
+    const f = this.requireFitted();
+    const arrays: ModelState['arrays'] = {};
+    const memberStates: Record<string, { params: Record<string, unknown>; meta: Record<string, unknown> }> =
+      {};
+    const parts: [string, Recommender][] = [
+      [FALLBACK, f.fallback],
+      ...f.members.map((m) => [m.name, m] as [string, Recommender]),
+    ];
+    for (const [prefix, model] of parts) {
+      const s = model.state();
+      memberStates[prefix] = { params: s.params, meta: s.meta };
+      for (const [name, a] of Object.entries(s.arrays)) arrays[`${prefix}/${name}`] = a;
+    }
+    return {
+      params: { ...this.params },
+      meta: {
+        members: f.members.map((m) => m.name),
+        memberStates,
+        weights: Array.from(f.blend.weights),
+        intercept: f.blend.intercept,
+        fallbackRate: f.fallbackRate,
+        validPairs: f.validPairs,
+        memberRmse: f.memberRmse,
+        blendRmse: f.blendRmse,
+        lo: f.lo,
+        hi: f.hi,
+      },
+      arrays,
+    };
+  }
+
+  restore(state: ModelState, train: Interactions): void {
+    const meta = state.meta as {
+      members: string[];
+      memberStates: Record<string, { params: Record<string, unknown>; meta: Record<string, unknown> }>;
+      weights: number[];
+      intercept: number;
+      fallbackRate: number[];
+      validPairs: number;
+      memberRmse: number[];
+      blendRmse: number;
+      lo: number;
+      hi: number;
+    };
+    const restoreOne = <T extends Recommender>(prefix: string, model: T): T => {
+      const saved = meta.memberStates?.[prefix];
+      if (saved === undefined) throw new Error(`ensemble.restore: no state for member '${prefix}'`);
+      const arrays: ModelState['arrays'] = {};
+      for (const [name, a] of Object.entries(state.arrays)) {
+        if (name.startsWith(`${prefix}/`)) arrays[name.slice(prefix.length + 1)] = a;
+      }
+      model.restore({ params: saved.params, meta: saved.meta, arrays }, train);
+      return model;
+    };
+    const members = meta.members.map((name) =>
+      restoreOne(name, createModel(name, meta.memberStates[name]?.params)),
+    );
+    const fallback = restoreOne(FALLBACK, new Baseline(meta.memberStates[FALLBACK]?.params));
+    if (meta.weights.length !== members.length)
+      throw new Error('ensemble.restore: one weight per member expected');
+    this.fitted_ = {
+      members,
+      fallback,
+      blend: { weights: Float64Array.from(meta.weights), intercept: meta.intercept },
+      fallbackRate: meta.fallbackRate,
+      validPairs: meta.validPairs,
+      memberRmse: meta.memberRmse,
+      blendRmse: meta.blendRmse,
+      lo: meta.lo,
+      hi: meta.hi,
+    };
+    this.train = train;
+  }
+
+  private requireFitted(): Fitted {
+    this.requireTrain();
+    return this.fitted_!;
+  }
+}
+
+/** A trained user as is; a folded-in ensemble user as the folded user of one member. */
+function memberUser(user: UserRef, member: string): UserRef {
+  if (typeof user === 'number') return user;
+  const state: FoldedUser['state'] = {};
+  const prefix = `${member}/`;
+  for (const [key, value] of Object.entries(user.state)) {
+    if (key.startsWith(prefix)) state[key.slice(prefix.length)] = value;
+  }
+  return { model: member === FALLBACK ? 'baseline' : member, seen: user.seen, state };
+}
+
+/** RMSE of each column of x against y, and of the (unclipped) blend, NaN on an empty slice. */
+function validationRmse(
+  x: Float64Array,
+  y: Float32Array,
+  m: number,
+  blend: Blend,
+): { memberRmse: number[]; blendRmse: number } {
+  const sq = new Float64Array(m);
+  let blendSq = 0;
+  for (let k = 0; k < y.length; k++) {
+    let b = blend.intercept;
+    for (let j = 0; j < m; j++) {
+      const v = x[k * m + j];
+      sq[j] += (v - y[k]) ** 2;
+      b += blend.weights[j] * v;
+    }
+    blendSq += (b - y[k]) ** 2;
+  }
+  const n = y.length;
+  return { memberRmse: Array.from(sq, (s) => Math.sqrt(s / n)), blendRmse: Math.sqrt(blendSq / n) };
+}
+
+function fallbackValueOf(e: Estimate): number {
+  if (!e.ok) throw new Error(`ensemble: the fallback baseline cannot score: ${e.reason}`);
+  return e.value;
+}
+
+/** A seeded random `fraction` of the ratings as validation, the rest to fit on (same user/item indices). */
+export function carveValidation(
+  train: Interactions,
+  fraction: number,
+  seed: number,
+): { fitPart: Interactions; validPart: Interactions } {
+  const n = train.size;
+  const perm = new Rng(seed).permutation(n);
+  const nValid = Math.round(fraction * n);
+  const valid = perm.slice(0, nValid).sort();
+  const fit = perm.slice(nValid).sort();
+  return { fitPart: train.subset(fit), validPart: train.subset(valid) };
+}
+
+export const ensembleEntry: ModelEntry = {
+  name: 'ensemble',
+  description:
+    'ridge-learned linear blend of rating models (baseline, itemknn, svd, svdpp, neural if registered)',
+  kind: 'rating',
+  schema,
+  create: (params) => new Ensemble(params as Partial<EnsembleParams>),
+};
