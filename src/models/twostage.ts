@@ -52,7 +52,13 @@ const schema = {
     description: 'favourite genres of the genre generator',
   },
   trees: { type: 'int', default: 300, min: 1, max: 10_000, description: 'LambdaMART trees (at most)' },
-  leaves: { type: 'int', default: 31, min: 2, max: 1024, description: 'leaves per tree' },
+  leaves: {
+    type: 'int',
+    default: 15,
+    min: 2,
+    max: 1024,
+    description: 'leaves per tree (15 beat 7 and 31 on validation carved from ml-100k train)',
+  },
   learningRate: { type: 'float', default: 0.05, min: 1e-6, max: 1, description: 'shrinkage per tree' },
   minLeaf: { type: 'int', default: 20, min: 1, description: 'rows a leaf needs' },
   featureFraction: {
