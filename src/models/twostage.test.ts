@@ -199,6 +199,10 @@ describe('TwoStage on a synthetic world', () => {
     const loaded = await loadModel(path);
     const users = Int32Array.from({ length: 30 }, (_, u) => u);
     expect(loaded.recommend(users, { n: 10 })).toEqual(model.recommend(users, { n: 10 }));
+    // An artifact from another feature table is refused rather than fed misaligned columns.
+    const state = model.state();
+    const renamed = { ...state, meta: { ...state.meta, features: ['als_score'] } };
+    expect(() => new TwoStage().restore(renamed, world.ratings)).toThrow(/another feature table/);
   });
 
   it('ranks a user with no training ratings by the weighted rating (the cold-start fallback)', async () => {
