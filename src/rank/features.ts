@@ -21,7 +21,7 @@ export const FEATURES: readonly { name: string; meaning: string }[] = [
   { name: 'itemknn_in', meaning: 'ItemKNN proposed the item' },
   {
     name: 'content_score',
-    meaning: "content-profile score over the user's largest |score| (−2 without content)",
+    meaning: "content-profile score over the user's largest absolute score (−2 without content)",
   },
   { name: 'content_rank', meaning: "rank in the content generator's top-M (M+1 when not proposed)" },
   { name: 'content_in', meaning: 'the content generator proposed the item' },
