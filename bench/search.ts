@@ -4,6 +4,8 @@
  * the README reports): hit@10, precision@10 and MRR of BM25 alone, the fitted encoder alone and
  * their fusion; top-1 accuracy of the title matcher on misspelled, partial and article-moved
  * titles; query latency, index build time and memory. Writes bench/out/search.{json,md}.
+ * `--split dev` scores only the dev prompts, per prompt, and writes nothing (the tuning loop);
+ * BENCH_FUSION and BENCH_PARAMS (JSON) override fusion settings and content-model parameters.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { findSharedDatasets } from '../src/data/index.js';
@@ -26,14 +28,22 @@ interface TitleQuery {
   movieId: number;
 }
 
+// `--split dev` scores the dev prompts only, per prompt, and writes nothing: the tuning loop. The
+// full run (no flag) reports both splits and writes bench/out.
+const splitArg = process.argv.indexOf('--split');
+const only = splitArg >= 0 ? process.argv[splitArg + 1] : undefined;
+if (only !== undefined && only !== 'dev')
+  throw new Error('bench:search --split takes only "dev": test figures come from the full run');
 const shared = findSharedDatasets();
 if (shared === null) throw new Error('bench:search needs ../shared/datasets (ml-latest-small and tmdb)');
 const prompts: Prompt[] = JSON.parse(readFileSync('test/data/search-prompts.json', 'utf8')).prompts;
 const titles: TitleQuery[] = JSON.parse(readFileSync('test/data/search-titles.json', 'utf8')).queries;
 
+// Model settings to try on the dev prompts, e.g. BENCH_PARAMS='{"cfWeight":0.5}'.
+const modelParams = JSON.parse(process.env.BENCH_PARAMS ?? '{}');
 const dataset = await loadMovieLens(`${shared}/ml-latest-small`, { tmdbDir: `${shared}/tmdb` });
 let started = performance.now();
-const model = await new ContentModel().fit(dataset.ratings, { movies: dataset.movies });
+const model = await new ContentModel(modelParams).fit(dataset.ratings, { movies: dataset.movies });
 const buildSeconds = (performance.now() - started) / 1000;
 // The index's own arrays (what its artifact stores) and the process's resident size after the build:
 // a heap delta would mostly measure when the collector last ran.
@@ -41,11 +51,12 @@ const indexMb = Object.values(model.state().arrays).reduce((sum, a) => sum + a.b
 const rssMb = process.memoryUsage().rss / 2 ** 20;
 // Fusion settings to try on the dev prompts, e.g. BENCH_FUSION='{"popularityWeight":1}'.
 Object.assign(model.search.fusion, JSON.parse(process.env.BENCH_FUSION ?? '{}'));
+
 const item = (movieId: number) => dataset.items.index(movieId);
 
 type Scores = { prompts: number; hit10: number; p10: number; mrr: number };
 const results: Record<string, Record<SearchMode, Scores>> = {};
-for (const split of ['dev', 'test']) {
+for (const split of only === undefined ? ['dev', 'test'] : [only]) {
   const set = prompts.filter((p) => p.split === split);
   results[split] = {} as Record<SearchMode, Scores>;
   for (const mode of ['lexical', 'dense', 'fusion'] as const) {
@@ -56,6 +67,8 @@ for (const split of ['dev', 'test']) {
       const relevant = new Set(prompt.relevant.map((r) => item(r.movieId)));
       const hits = await model.searchText(prompt.query, 10, { mode });
       const ranks = hits.map((h, r) => (relevant.has(h.item) ? r + 1 : 0)).filter((r) => r > 0);
+      if (only !== undefined && mode === 'fusion')
+        console.log(`  ${prompt.id.padEnd(24)} ${ranks.length}/10 first ${ranks[0] ?? '-'}`);
       if (ranks.length > 0) hit++;
       precision += ranks.length / 10;
       mrr += ranks.length > 0 ? 1 / ranks[0] : 0;
@@ -63,6 +76,16 @@ for (const split of ['dev', 'test']) {
     const n = set.length;
     results[split][mode] = { prompts: n, hit10: hit / n, p10: precision / n, mrr: mrr / n };
   }
+}
+
+if (only !== undefined) {
+  for (const mode of ['lexical', 'dense', 'fusion'] as const) {
+    const r = results[only][mode];
+    console.log(
+      `${only} ${mode.padEnd(8)} hit@10 ${(100 * r.hit10).toFixed(1)}% P@10 ${r.p10.toFixed(3)} MRR ${r.mrr.toFixed(3)}`,
+    );
+  }
+  process.exit(0);
 }
 
 const counts = dataset.ratings.itemCounts();
@@ -122,6 +145,8 @@ const out = {
   catalog: dataset.movies.length,
   vectorIndex: model.search.index.kind,
   dims: model.search.index.dim,
+  fusion: model.search.fusion,
+  encoder: model.search.encoder.state.params,
   buildSeconds,
   titleBuildSeconds,
   indexMb,

@@ -11,9 +11,9 @@
 export type Normalisation = 'zscore' | 'minmax';
 
 /**
- * Normalises the finite entries of `scores` in place; non-finite ones become 0. Returns false
- * (and leaves the finite entries at 0) when there is nothing to normalise. A constant side
- * carries no order: it becomes all 0.
+ * Normalises the finite entries of `scores` in place; non-finite ones become 0. Returns false,
+ * leaving all 0, when the side carries no order: no finite entry, or all of them equal (then the
+ * hybrid ranks by the other side, or falls back).
  */
 export function normaliseScores(scores: Float32Array, how: Normalisation): boolean {
   let n = 0;
@@ -49,7 +49,7 @@ export function normaliseScores(scores: Float32Array, how: Normalisation): boole
     const s = scores[i];
     scores[i] = Number.isFinite(s) ? (s - shift) * scale : 0;
   }
-  return true;
+  return scale > 0;
 }
 
 /**

@@ -29,7 +29,7 @@ describe('hybrid normalisation and blend', () => {
     normaliseScores(m, 'minmax');
     expect(Array.from(m)).toEqual([0, 0.5, 0, 1]);
     const flat = Float32Array.from([2, 2, 2]);
-    normaliseScores(flat, 'zscore');
+    expect(normaliseScores(flat, 'zscore')).toBe(false);
     expect(Array.from(flat)).toEqual([0, 0, 0]);
     expect(normaliseScores(Float32Array.from([Number.NaN]), 'minmax')).toBe(false);
   });

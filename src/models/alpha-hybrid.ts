@@ -6,6 +6,15 @@ import { blendInto, type Normalisation, normaliseScores } from './alpha-hybrid-b
 import { Als } from './als.js';
 import { checkAborted, Recommender } from './base.js';
 import { ContentModel } from './content.js';
+import {
+  foldInParts,
+  nestStates,
+  type Part,
+  type PartHeaders,
+  partParams,
+  partUser,
+  restorePart,
+} from './ensemble-parts.js';
 import type { ModelEntry } from './registry.js';
 import type {
   Estimate,
@@ -181,52 +190,30 @@ export class AlphaHybrid extends Recommender<HybridParams> {
 
   /** Both sides fold the user in; their states sit side by side under `als/…` and `content/…`. */
   protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
-    const parts = this.requireParts();
-    const state: FoldedUser['state'] = {};
-    for (const model of [parts.als, parts.content]) {
-      for (const [key, value] of Object.entries(model.foldIn(ratings).state))
-        state[`${model.name}/${key}`] = value;
-    }
-    return { seen: Int32Array.from(ratings.items), state };
+    return {
+      seen: Int32Array.from(ratings.items),
+      state: foldInParts(sidesOf(this.requireParts()), ratings),
+    };
   }
 
   state(): ModelState {
-    const parts = this.requireParts();
-    const arrays: ModelState['arrays'] = {};
-    const sides: Record<string, { params: Record<string, unknown>; meta: Record<string, unknown> }> = {};
-    for (const model of [parts.als, parts.content]) {
-      const s = model.state();
-      sides[model.name] = { params: s.params, meta: s.meta };
-      for (const [name, a] of Object.entries(s.arrays)) arrays[`${model.name}/${name}`] = a;
-    }
+    const { headers, arrays } = nestStates(sidesOf(this.requireParts()));
     return {
       params: { ...this.params },
-      meta: { alpha: this.alpha, alphaScores: this.alphaScores, sides },
+      meta: { alpha: this.alpha, alphaScores: this.alphaScores, parts: headers },
       arrays,
     };
   }
 
   restore(state: ModelState, train: Interactions): void {
-    const meta = state.meta as {
-      alpha: number;
-      alphaScores: number[];
-      sides: Record<string, { params: Record<string, unknown>; meta: Record<string, unknown> }>;
-    };
-    const restoreSide = <T extends Recommender>(model: T): T => {
-      const saved = meta.sides?.[model.name];
-      if (saved === undefined) throw new Error(`hybrid.restore: no state for the ${model.name} side`);
-      const prefix = `${model.name}/`;
-      const arrays: ModelState['arrays'] = {};
-      for (const [name, a] of Object.entries(state.arrays))
-        if (name.startsWith(prefix)) arrays[name.slice(prefix.length)] = a;
-      model.restore({ params: saved.params, meta: saved.meta, arrays }, train);
-      return model;
-    };
-    const als = restoreSide(new Als(meta.sides?.als?.params));
-    const content = restoreSide(new ContentModel(meta.sides?.content?.params));
+    const meta = state.meta as { alpha: unknown; alphaScores?: number[]; parts?: PartHeaders };
     if (typeof meta.alpha !== 'number' || !(meta.alpha >= 0 && meta.alpha <= 1)) {
       throw new Error(`hybrid.restore: alpha must be in [0, 1], got ${String(meta.alpha)}`);
     }
+    const side = <T extends Recommender>(name: string, create: (p: Record<string, unknown>) => T): T =>
+      restorePart('hybrid', create(partParams('hybrid', meta.parts, name)), name, meta.parts, state, train);
+    const als = side('als', (p) => new Als(p));
+    const content = side('content', (p) => new ContentModel(p));
     this.parts = {
       als,
       content,
@@ -259,8 +246,8 @@ function scoreUser(
   content: Float32Array,
 ): boolean {
   const count = typeof user === 'number' ? parts.userCounts[user] : user.seen.length;
-  const alsScores = count >= coldStart ? parts.als.scoreAll(sideUser(user, 'als')) : null;
-  const contentScores = count > 0 ? parts.content.scoreAll(sideUser(user, 'content')) : null;
+  const alsScores = count >= coldStart ? parts.als.scoreAll(partUser(user, 'als', parts.als)) : null;
+  const contentScores = count > 0 ? parts.content.scoreAll(partUser(user, 'content', parts.content)) : null;
   const hasCollab = alsScores !== null && normalisedCopy(alsScores, collab, how);
   const hasContent = contentScores !== null && normalisedCopy(contentScores, content, how);
   if (hasCollab && hasContent) blendInto(out, collab, content, alpha);
@@ -275,14 +262,11 @@ function normalisedCopy(scores: Float32Array, into: Float32Array, how: Normalisa
   return normaliseScores(into, how);
 }
 
-/** A trained user as is; a folded-in hybrid user as the folded user of one side. */
-function sideUser(user: UserRef, side: 'als' | 'content'): UserRef {
-  if (typeof user === 'number') return user;
-  const state: FoldedUser['state'] = {};
-  const prefix = `${side}/`;
-  for (const [key, value] of Object.entries(user.state))
-    if (key.startsWith(prefix)) state[key.slice(prefix.length)] = value;
-  return { model: side, seen: user.seen, state };
+function sidesOf(parts: Parts): Part[] {
+  return [
+    ['als', parts.als],
+    ['content', parts.content],
+  ];
 }
 
 /**

@@ -4,6 +4,8 @@ import { Interactions } from '../data/interactions.js';
 import { Rng } from '../math/random.js';
 import { Ensemble } from './ensemble.js';
 import { ridgeBlend } from './ensemble-blend.js';
+import { type PartHeaders, restorePart } from './ensemble-parts.js';
+import { createModel } from './registry.js';
 import './index.js';
 
 describeRecommender('ensemble', () => new Ensemble({ useNeural: false }), {
@@ -114,7 +116,9 @@ describe('Ensemble', () => {
   it('blends the selected members only; on validation the blend is no worse than any member', async () => {
     // Least squares with an intercept contains each single member (weight 1, intercept 0), so at
     // ridge 0 its in-sample RMSE cannot exceed theirs.
-    const model = await new Ensemble({ useSvdpp: false, useNeural: false, ridge: 0 }).fit(world(3));
+    const model = await new Ensemble({ useSvdpp: false, useContent: false, useNeural: false, ridge: 0 }).fit(
+      world(3),
+    );
     const report = model.blendReport();
     expect(report.members).toEqual(['baseline', 'itemknn', 'svd']);
     expect(report.validPairs).toBe(Math.round(0.15 * model.trainData.size));
@@ -123,27 +127,17 @@ describe('Ensemble', () => {
   });
 
   it('predicts exactly intercept + Σ weight · member estimate (clipped)', async () => {
-    const model = await new Ensemble({ useItemknn: false, useNeural: false }).fit(world(4));
+    const model = await new Ensemble({ useItemknn: false, useContent: false, useNeural: false }).fit(
+      world(4),
+    );
     const { members, weights, intercept } = model.blendReport();
     const state = model.state();
     expect(state.meta.members).toEqual(members);
-    const { createModel } = await import('./registry.js');
-    const parts = members.map((name) => {
-      const m = createModel(name);
-      const arrays = Object.fromEntries(
-        Object.entries(state.arrays)
-          .filter(([k]) => k.startsWith(`${name}/`))
-          .map(([k, a]) => [k.slice(name.length + 1), a]),
-      );
-      const saved = (
-        state.meta.memberStates as Record<
-          string,
-          { params: Record<string, unknown>; meta: Record<string, unknown> }
-        >
-      )[name];
-      m.restore({ params: saved.params, meta: saved.meta, arrays }, model.trainData);
-      return m;
-    });
+    // Each member as its own model, rebuilt from the ensemble's nested state.
+    const headers = state.meta.parts as PartHeaders;
+    const parts = members.map((name) =>
+      restorePart('test', createModel(name), name, headers, state, model.trainData),
+    );
     for (const [u, i] of [
       [0, 0],
       [5, 7],
@@ -161,12 +155,27 @@ describe('Ensemble', () => {
     }
   });
 
+  it('refuses an artifact whose nested state lacks a member', async () => {
+    const model = await new Ensemble({
+      useItemknn: false,
+      useSvdpp: false,
+      useContent: false,
+      useNeural: false,
+    }).fit(world(6));
+    const state = model.state();
+    const { svd: _dropped, ...rest } = state.meta.parts as PartHeaders;
+    expect(() =>
+      new Ensemble().restore({ ...state, meta: { ...state.meta, parts: rest } }, model.trainData),
+    ).toThrow(/no state for part 'svd'/);
+  });
+
   it('rejects an empty member selection', async () => {
     const none = new Ensemble({
       useBaseline: false,
       useItemknn: false,
       useSvd: false,
       useSvdpp: false,
+      useContent: false,
       useNeural: false,
     });
     await expect(none.fit(world(5))).rejects.toThrow(/no member selected/);

@@ -3,6 +3,15 @@ import { Rng } from '../math/random.js';
 import { checkAborted, Recommender } from './base.js';
 import { Baseline } from './baseline.js';
 import { type Blend, ridgeBlend } from './ensemble-blend.js';
+import {
+  foldInParts,
+  nestStates,
+  type Part,
+  type PartHeaders,
+  partParams,
+  partUser,
+  restorePart,
+} from './ensemble-parts.js';
 import { createModel, type ModelEntry, modelEntry, modelNames } from './registry.js';
 import type {
   Estimate,
@@ -20,6 +29,11 @@ const schema = {
   useItemknn: { type: 'bool', default: true, description: 'blend itemknn' },
   useSvd: { type: 'bool', default: true, description: 'blend svd' },
   useSvdpp: { type: 'bool', default: true, description: 'blend svdpp' },
+  useContent: {
+    type: 'bool',
+    default: true,
+    description: 'blend content (text neighbours: the most diverse member; reads FitOptions.movies)',
+  },
   useNeural: {
     type: 'bool',
     default: true,
@@ -55,24 +69,42 @@ const MEMBERS = [
   ['useItemknn', 'itemknn'],
   ['useSvd', 'svd'],
   ['useSvdpp', 'svdpp'],
+  ['useContent', 'content'],
   ['useNeural', 'neural'],
 ] as const;
 
 /** Array-name prefix of the fallback baseline's state (members use their own names). */
 const FALLBACK = 'fallback';
 
-interface Fitted {
-  members: Recommender[];
-  fallback: Baseline;
-  blend: Blend;
+/** What `blendReport` adds to the weights: how the blend did on its validation slice. */
+interface BlendDiagnostics {
   /** Share of validation pairs each member could not score (the fallback's estimate stood in). */
   fallbackRate: number[];
   validPairs: number;
   /** Validation RMSE of each member (with its fallback), and of the blend fitted on that same slice. */
   memberRmse: number[];
   blendRmse: number;
+}
+
+interface Fitted {
+  members: Recommender[];
+  fallback: Baseline;
+  blend: Blend;
+  report: BlendDiagnostics;
+  /** The training rating range estimates are clipped to. */
   lo: number;
   hi: number;
+}
+
+/** The ensemble's header in the artifact (members' own states are nested beside it). */
+interface SavedMeta {
+  members: string[];
+  parts: PartHeaders;
+  weights: number[];
+  intercept: number;
+  lo: number;
+  hi: number;
+  report: BlendDiagnostics;
 }
 
 /**
@@ -160,10 +192,12 @@ export class Ensemble extends Recommender<EnsembleParams> {
       members,
       fallback,
       blend,
-      fallbackRate: Array.from(fallbackCount, (c) => (n > 0 ? c / n : 0)),
-      validPairs: n,
-      memberRmse,
-      blendRmse,
+      report: {
+        fallbackRate: Array.from(fallbackCount, (c) => (n > 0 ? c / n : 0)),
+        validPairs: n,
+        memberRmse,
+        blendRmse,
+      },
       lo,
       hi,
     };
@@ -175,24 +209,13 @@ export class Ensemble extends Recommender<EnsembleParams> {
    * Members, their weights and intercept, how often each fell back on validation, and validation
    * RMSEs (the blend's is in-sample: its weights were fitted on that slice).
    */
-  blendReport(): {
-    members: string[];
-    weights: number[];
-    intercept: number;
-    fallbackRate: number[];
-    validPairs: number;
-    memberRmse: number[];
-    blendRmse: number;
-  } {
+  blendReport(): { members: string[]; weights: number[]; intercept: number } & BlendDiagnostics {
     const f = this.requireFitted();
     return {
       members: f.members.map((model) => model.name),
       weights: Array.from(f.blend.weights),
       intercept: f.blend.intercept,
-      fallbackRate: f.fallbackRate,
-      validPairs: f.validPairs,
-      memberRmse: f.memberRmse,
-      blendRmse: f.blendRmse,
+      ...f.report,
     };
   }
 
@@ -202,11 +225,12 @@ export class Ensemble extends Recommender<EnsembleParams> {
     let fallbackValue = Number.NaN;
     let value = f.blend.intercept;
     for (let j = 0; j < f.members.length; j++) {
-      const e = f.members[j].predict(memberUser(user, f.members[j].name), item);
+      const member = f.members[j];
+      const e = member.predict(partUser(user, member.name, member), item);
       if (e.ok) value += f.blend.weights[j] * e.value;
       else {
         if (Number.isNaN(fallbackValue))
-          fallbackValue = fallbackValueOf(f.fallback.predict(memberUser(user, FALLBACK), item));
+          fallbackValue = fallbackValueOf(f.fallback.predict(partUser(user, FALLBACK, f.fallback), item));
         value += f.blend.weights[j] * fallbackValue;
       }
     }
@@ -216,102 +240,64 @@ export class Ensemble extends Recommender<EnsembleParams> {
   /** Unclipped blend of every member's full-catalog scores (clipping would tie the top items). */
   protected scoreInto(user: UserRef, out: Float32Array): boolean {
     const f = this.requireFitted();
-    const fallback = f.fallback.scoreAll(memberUser(user, FALLBACK));
+    const fallback = f.fallback.scoreAll(partUser(user, FALLBACK, f.fallback));
     if (fallback === null) return false;
     const sum = new Float64Array(out.length).fill(f.blend.intercept);
     for (let j = 0; j < f.members.length; j++) {
+      const member = f.members[j];
       const w = f.blend.weights[j];
-      const s = f.members[j].scoreAll(memberUser(user, f.members[j].name)) ?? fallback;
+      const s = member.scoreAll(partUser(user, member.name, member)) ?? fallback;
       for (let i = 0; i < out.length; i++) sum[i] += w * (Number.isFinite(s[i]) ? s[i] : fallback[i]);
     }
     for (let i = 0; i < out.length; i++) out[i] = sum[i];
     return true;
   }
 
-  /** Every member folds the user in; their states sit side by side under `<member>/<key>`. */
   protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
-    const f = this.requireFitted();
-    const state: FoldedUser['state'] = {};
-    const parts: [string, Recommender][] = [
-      [FALLBACK, f.fallback],
-      ...f.members.map((m) => [m.name, m] as [string, Recommender]),
-    ];
-    for (const [prefix, model] of parts) {
-      const folded = model.foldIn(ratings);
-      for (const [key, value] of Object.entries(folded.state)) state[`${prefix}/${key}`] = value;
-    }
-    return { seen: ratings.items, state };
+    return { seen: ratings.items, state: foldInParts(partsOf(this.requireFitted()), ratings) };
   }
 
   state(): ModelState {
     const f = this.requireFitted();
-    const arrays: ModelState['arrays'] = {};
-    const memberStates: Record<string, { params: Record<string, unknown>; meta: Record<string, unknown> }> =
-      {};
-    const parts: [string, Recommender][] = [
-      [FALLBACK, f.fallback],
-      ...f.members.map((m) => [m.name, m] as [string, Recommender]),
-    ];
-    for (const [prefix, model] of parts) {
-      const s = model.state();
-      memberStates[prefix] = { params: s.params, meta: s.meta };
-      for (const [name, a] of Object.entries(s.arrays)) arrays[`${prefix}/${name}`] = a;
-    }
-    return {
-      params: { ...this.params },
-      meta: {
-        members: f.members.map((m) => m.name),
-        memberStates,
-        weights: Array.from(f.blend.weights),
-        intercept: f.blend.intercept,
-        fallbackRate: f.fallbackRate,
-        validPairs: f.validPairs,
-        memberRmse: f.memberRmse,
-        blendRmse: f.blendRmse,
-        lo: f.lo,
-        hi: f.hi,
-      },
-      arrays,
+    const { headers, arrays } = nestStates(partsOf(f));
+    const meta: SavedMeta = {
+      members: f.members.map((m) => m.name),
+      parts: headers,
+      weights: Array.from(f.blend.weights),
+      intercept: f.blend.intercept,
+      lo: f.lo,
+      hi: f.hi,
+      report: f.report,
     };
+    return { params: { ...this.params }, meta: { ...meta }, arrays };
   }
 
   restore(state: ModelState, train: Interactions): void {
-    const meta = state.meta as {
-      members: string[];
-      memberStates: Record<string, { params: Record<string, unknown>; meta: Record<string, unknown> }>;
-      weights: number[];
-      intercept: number;
-      fallbackRate: number[];
-      validPairs: number;
-      memberRmse: number[];
-      blendRmse: number;
-      lo: number;
-      hi: number;
-    };
-    const restoreOne = <T extends Recommender>(prefix: string, model: T): T => {
-      const saved = meta.memberStates?.[prefix];
-      if (saved === undefined) throw new Error(`ensemble.restore: no state for member '${prefix}'`);
-      const arrays: ModelState['arrays'] = {};
-      for (const [name, a] of Object.entries(state.arrays)) {
-        if (name.startsWith(`${prefix}/`)) arrays[name.slice(prefix.length + 1)] = a;
-      }
-      model.restore({ params: saved.params, meta: saved.meta, arrays }, train);
-      return model;
-    };
+    const meta = state.meta as unknown as SavedMeta;
+    if (
+      !Array.isArray(meta.members) ||
+      !Array.isArray(meta.weights) ||
+      meta.weights.length !== meta.members.length
+    ) {
+      throw new Error('ensemble.restore: the artifact needs one weight per member');
+    }
     const members = meta.members.map((name) =>
-      restoreOne(name, createModel(name, meta.memberStates[name]?.params)),
+      restorePart(
+        'ensemble',
+        createModel(name, partParams('ensemble', meta.parts, name)),
+        name,
+        meta.parts,
+        state,
+        train,
+      ),
     );
-    const fallback = restoreOne(FALLBACK, new Baseline(meta.memberStates[FALLBACK]?.params));
-    if (meta.weights.length !== members.length)
-      throw new Error('ensemble.restore: one weight per member expected');
+    const fallback = new Baseline(partParams('ensemble', meta.parts, FALLBACK));
+    restorePart('ensemble', fallback, FALLBACK, meta.parts, state, train);
     this.fitted_ = {
       members,
       fallback,
       blend: { weights: Float64Array.from(meta.weights), intercept: meta.intercept },
-      fallbackRate: meta.fallbackRate,
-      validPairs: meta.validPairs,
-      memberRmse: meta.memberRmse,
-      blendRmse: meta.blendRmse,
+      report: meta.report,
       lo: meta.lo,
       hi: meta.hi,
     };
@@ -322,17 +308,6 @@ export class Ensemble extends Recommender<EnsembleParams> {
     this.requireTrain();
     return this.fitted_!;
   }
-}
-
-/** A trained user as is; a folded-in ensemble user as the folded user of one member. */
-function memberUser(user: UserRef, member: string): UserRef {
-  if (typeof user === 'number') return user;
-  const state: FoldedUser['state'] = {};
-  const prefix = `${member}/`;
-  for (const [key, value] of Object.entries(user.state)) {
-    if (key.startsWith(prefix)) state[key.slice(prefix.length)] = value;
-  }
-  return { model: member === FALLBACK ? 'baseline' : member, seen: user.seen, state };
 }
 
 /** RMSE of each column of x against y, and of the (unclipped) blend, NaN on an empty slice. */
@@ -357,6 +332,11 @@ function validationRmse(
   return { memberRmse: Array.from(sq, (s) => Math.sqrt(s / n)), blendRmse: Math.sqrt(blendSq / n) };
 }
 
+/** The fallback first (its prefix is fixed), then the members under their names. */
+function partsOf(f: Fitted): Part[] {
+  return [[FALLBACK, f.fallback], ...f.members.map((m): Part => [m.name, m])];
+}
+
 function fallbackValueOf(e: Estimate): number {
   if (!e.ok) throw new Error(`ensemble: the fallback baseline cannot score: ${e.reason}`);
   return e.value;
@@ -379,7 +359,7 @@ export function carveValidation(
 export const ensembleEntry: ModelEntry = {
   name: 'ensemble',
   description:
-    'ridge-learned linear blend of rating models (baseline, itemknn, svd, svdpp, neural if registered)',
+    'non-negative ridge blend of rating models (baseline, itemknn, svd, svdpp, content; neural if registered)',
   kind: 'rating',
   schema,
   create: (params) => new Ensemble(params as Partial<EnsembleParams>),

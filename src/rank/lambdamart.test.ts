@@ -166,6 +166,9 @@ describe('LambdaMart', () => {
     expect(() => new LambdaMart({ trees: 1 }).fit({ ...train, groups: Int32Array.from([0, 5]) })).toThrow(
       /end at the row count/,
     );
+    expect(() =>
+      new LambdaMart({ trees: 1 }).fit(train, { ...valid, labels: new Float32Array(valid.labels.length) }),
+    ).toThrow(/no query has a relevant row/);
     expect(() => model.predict(test.features, 5)).toThrow(/fitted on 6 features/);
     expect(() => new LambdaMart({ bins: 256 })).toThrow(/bins/);
     expect(() => new LambdaMart().predict(test.features, 6)).toThrow(/not fitted/);

@@ -119,6 +119,11 @@ export class LambdaMart {
       order: identityOrder(valid.labels.length),
       invAtK: inverseIdealDcg(valid.labels, valid.groups, disc, p.ndcgAt),
     };
+    if (v && !v.invAtK.some((x) => x > 0)) {
+      throw new Error(
+        'LambdaMart.fit (valid): no query has a relevant row (label > 0), so nDCG cannot guide early stopping',
+      );
+    }
     let best = Number.NEGATIVE_INFINITY;
     let bestIter = 0;
     let bestImportance = importance;

@@ -19,6 +19,7 @@ import predictionRoutes from './routes/predictions.js';
 import ratingRoutes from './routes/ratings.js';
 import recommendationRoutes from './routes/recommendations.js';
 import searchRoutes from './routes/search.js';
+import sectionRoutes from './routes/sections.js';
 import userRoutes from './routes/users.js';
 import { type ServerSettings, serverSettings } from './settings.js';
 import { schemaErrorFormatter, validatorCompiler } from './validation.js';
@@ -42,6 +43,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(rateLimit, { reads: settings.rateLimitReads, writes: settings.rateLimitWrites });
   await fastify.register(healthRoutes);
   await fastify.register(recommendationRoutes);
+  await fastify.register(sectionRoutes);
   await fastify.register(searchRoutes);
   await fastify.register(userRoutes);
   await fastify.register(predictionRoutes);

@@ -64,6 +64,7 @@ describe('health, OpenAPI and the error shape', () => {
       '/recommendations/score',
       '/recommendations/{userId}',
       '/recommendations/{userId}/batch',
+      '/recommendations/{userId}/sections',
       '/search',
       '/users/match',
       '/users/{userId}',

@@ -1,5 +1,5 @@
-// Near-valid requests to the recommendations and users routes: GET /recommendations/{userId} and
-// its batch, POST /recommendations/from-selection, POST /users/match, GET /users/{userId}/ratings.
+// Near-valid requests to the recommendations and users routes: GET /recommendations/{userId}, its
+// sections and its batch, POST /recommendations/from-selection, POST /users/match, GET /users/{userId}/ratings.
 // 200 seeded requests per route; see near-valid.harness.ts.
 import {
   count,
@@ -25,6 +25,27 @@ const routes: RouteSpec[] = [
       params: { userId: knownUser(r) },
       query: { ...(r.chance() ? { n: String(r.int(1, 100)) } : {}), ...someFilters(r, 'query') },
     }),
+    refine: (req) => yearOrder(req.query),
+  },
+  {
+    method: 'GET',
+    path: '/recommendations/{userId}/sections',
+    writes: false,
+    success: [200],
+    query: true,
+    // The genre and year filters of /recommendations, not its model.
+    fields: [
+      userIdField('params'),
+      count('query', 100),
+      ...filterFields('query').filter((f) => f.path !== 'model'),
+    ],
+    base: (r) => {
+      const { model: _, ...filters } = someFilters(r, 'query');
+      return {
+        params: { userId: knownUser(r) },
+        query: { ...(r.chance() ? { n: String(r.int(1, 100)) } : {}), ...filters },
+      };
+    },
     refine: (req) => yearOrder(req.query),
   },
   {

@@ -162,7 +162,16 @@ describe('GET /search: a prompt', () => {
 
     const night = semantic(await search('vampires hunting at night in a castle'));
     expect(night.terms).toEqual(['vampir', 'hunt', 'night', 'castl']);
-    expect(new Set(ids(night.results).slice(0, 2))).toEqual(new Set(vampire));
+    // Both vampire films lead both lists; with pseudo-relevance feedback a film one rank behind in
+    // each can come between them on popularity (RRF ranks 2 and 3 differ by a hair).
+    const lead = night.results.filter((r) => vampire.includes(r.movieId));
+    expect(ids(night.results.slice(0, 3))).toEqual(expect.arrayContaining(vampire));
+    for (const r of night.results.filter((f) => !vampire.includes(f.movieId))) {
+      for (const v of lead) {
+        expect(r.bm25 ?? 0).toBeLessThan(v.bm25 ?? 0);
+        expect(r.cosine ?? 0).toBeLessThan(v.cosine ?? 0);
+      }
+    }
     const mars = semantic(await search('stranded astronauts and rockets to Mars', 2));
     expect(new Set(ids(mars.results))).toEqual(new Set(space));
   });

@@ -3,6 +3,7 @@
 // engine's snapshot once, at its start.
 import { ItemKnn } from '../models/itemknn.js';
 import { matchProxyUser, type ProxyMatch } from '../models/proxy-user.js';
+import type { Ranked } from '../models/types.js';
 import type { MovieQuery, MovieRecord } from '../store/types.js';
 import { Catalog } from './catalog.js';
 import type {
@@ -126,10 +127,7 @@ export class Answers {
     const item = served.items.index(movieId);
     const items: MovieView[] = [];
     if (item >= 0) {
-      const ranked =
-        served.model instanceof ItemKnn
-          ? served.model.moreLikeThis(item, n * 2, { minCount: 5 })
-          : served.model.similarItems(item, n * 2);
+      const ranked = coRatingNeighbours(served, item, n * 2);
       for (let k = 0; k < ranked.ids.length && items.length < n; k++) {
         const movie = snap.catalog.get(served.items.rawId(ranked.ids[k]) as number);
         if (movie === undefined) continue;
@@ -279,4 +277,11 @@ export function checkN(n: number | undefined): number {
 
 export function clip(value: number): number {
   return round(Math.min(5, Math.max(0.5, value)), 4);
+}
+
+/** `item`'s nearest movies by co-ratings, best first: "more like this" (≥ 5 co-raters) for ItemKNN, else the model's item similarity. */
+export function coRatingNeighbours(served: ServedModel, item: number, n: number): Ranked {
+  return served.model instanceof ItemKnn
+    ? served.model.moreLikeThis(item, n, { minCount: 5 })
+    : served.model.similarItems(item, n);
 }

@@ -18,6 +18,7 @@ import type {
 import { badRequest, notFound, ServiceError } from './errors.js';
 import { DEFAULT_PLAN, type HybridPlan } from './hybrid.js';
 import type { ModelRegistry, TrainOptions } from './registry.js';
+import { SectionAnswers, type Sections, type SectionsRequest } from './sections.js';
 import { DEFAULT_ROLES } from './settings.js';
 import type { ServedModel } from './snapshot.js';
 import { Snapshot } from './snapshot.js';
@@ -45,6 +46,7 @@ export class Engine {
   private readonly refused = new Set<number>();
   private readonly answers: Answers;
   private readonly text: TextAnswers;
+  private readonly rows: SectionAnswers;
 
   private constructor(
     readonly store: Store,
@@ -67,6 +69,7 @@ export class Engine {
     };
     this.answers = new Answers(context);
     this.text = new TextAnswers(context, this.answers);
+    this.rows = new SectionAnswers(context, this.answers);
   }
 
   /** An engine over the store's catalog, with no model yet (`loadPromoted` or `install` next). */
@@ -136,6 +139,11 @@ export class Engine {
 
   recommend(userId: number, request: RecommendRequest = {}): Promise<Recommendations> {
     return this.answers.recommend(userId, request);
+  }
+
+  /** Named rows for the user (For you, Because you liked X, Trending, …), no movie twice (sections.ts). */
+  sections(userId: number, request: SectionsRequest = {}): Promise<Sections> {
+    return this.rows.sections(userId, request);
   }
 
   fromSelection(request: SelectionRequest): Promise<SelectionRecommendations> {

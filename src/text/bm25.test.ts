@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bm25 } from './bm25.js';
+import { Bm25, queryWeight } from './bm25.js';
 import { buildCorpus, type Corpus, type TermBag, termBag, Vocabulary } from './corpus.js';
 import { type DocumentField, movieDocument } from './document.js';
 
@@ -153,5 +153,18 @@ describe('field weights', () => {
     expect(weightOf('thriller')).toBe(1); // genre
     expect(weightOf('shark')).toBe(3); // overview 1 + keyword 2
     expect(corpus.lengths[0]).toBe(0.5 + 1 + 1 + 1 + 2); // jaws, thriller, shark, attack, shark
+  });
+});
+
+describe('queryWeight', () => {
+  it('is 1 + ln(w) from 1 up and w itself below, continuous at 1', () => {
+    expect(queryWeight(1)).toBe(1);
+    expect(queryWeight(Math.E)).toBeCloseTo(2, 12);
+    expect(queryWeight(2)).toBeCloseTo(1 + Math.LN2, 12);
+    // A feedback word at 0.3 of a typed word counts 0.3, not a whole word.
+    expect(queryWeight(0.3)).toBe(0.3);
+    expect(queryWeight(0.999999)).toBeCloseTo(1, 5);
+    expect(queryWeight(0)).toBe(0);
+    expect(queryWeight(-1)).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { type Corpus, sublinear, type TermBag } from './corpus.js';
+import type { Corpus, TermBag } from './corpus.js';
 
 export interface Bm25Params {
   /** Term-frequency saturation. */
@@ -68,8 +68,7 @@ export class Bm25 {
     for (let k = 0; k < query.terms.length; k++) {
       const t = query.terms[k];
       if (t >= this.idf.length) continue; // a word only overlay documents have: see scoreBag
-      // A word typed twice ("dark dark comedy") counts a little more, not twice.
-      const w = this.idf[t] * sublinear(query.weights[k]);
+      const w = this.idf[t] * queryWeight(query.weights[k]);
       for (let p = this.postPtr[t]; p < this.postPtr[t + 1]; p++) {
         const d = this.postDocs[p];
         if (out[d] === 0) touched[count++] = d;
@@ -97,9 +96,18 @@ export class Bm25 {
       while (j < doc.terms.length && doc.terms[j] < t) j++;
       if (j < doc.terms.length && doc.terms[j] === t) {
         // A word only overlay documents have (added after the build) still counts: see idfOf.
-        score += this.idfOf(t) * sublinear(query.weights[k]) * this.saturate(doc.weights[j], length);
+        score += this.idfOf(t) * queryWeight(query.weights[k]) * this.saturate(doc.weights[j], length);
       }
     }
     return score;
   }
+}
+
+/**
+ * How much a query word's weight counts: 1 + ln(w) from 1 up, so a word typed twice ("dark dark
+ * comedy") counts a little more, not twice; w itself below 1, so a word added by feedback at a
+ * fraction of a typed word's weight keeps that fraction. Continuous at 1; 0 for w ≤ 0.
+ */
+export function queryWeight(w: number): number {
+  return w >= 1 ? 1 + Math.log(w) : Math.max(0, w);
 }

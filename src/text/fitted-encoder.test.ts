@@ -37,8 +37,9 @@ const BASE = [
 ];
 const JITTER = [0.03, -0.02, 0.01, 0.04, -0.03, 0.02, 0.05, -0.01, 0.02, -0.04, 0.01, 0.03];
 // lsaDims above the corpus's rank (12): the LSA part is then the full TF-IDF geometry.
-const PARAMS: FittedEncoderParams = { lsaDims: 16, cfWeight: 0.35, shrinkage: 2, seed: 42 };
+const PARAMS: FittedEncoderParams = { lsaDims: 16, cfWeight: 0.35, shrinkage: 2, queryCf: true, seed: 42 };
 
+const texts5 = ['shark ocean', 'teeth robot rain', 'cowboy cowboy saloon', 'detective', 'coral wave'];
 const corpus = buildCorpus(TEXTS.map((text) => [{ field: 'overview' as const, text, weight: 1 }]));
 const bag = (text: string): TermBag =>
   termBag([{ field: 'overview', text, weight: 1 }], new Vocabulary(corpus.terms), false);
@@ -131,6 +132,28 @@ describe('FittedEncoder', () => {
         expect(dot(a, b)).toBeCloseTo(expected, 5);
       }
     }
+  });
+
+  it('encodes a query without a CF part unless queryCf: cos with a document = √(1−c)·cos_LSA', () => {
+    const plain = FittedEncoder.fit(corpus, factors(), { ...PARAMS, queryCf: false }).encoder;
+    const withCf = FittedEncoder.fit(corpus, factors(), PARAMS).encoder;
+    const L = plain.state.lsaDims;
+    const docs = texts5.map((text) => encode(plain, bag(text)));
+    for (const text of ['shark ocean', 'cowboy saloon', 'detective rain']) {
+      const q = new Float32Array(plain.dim).fill(3);
+      expect(plain.encodeQuery(bag(text), q)).toBe(true);
+      expect(Array.from(q.subarray(L))).toEqual(new Array(plain.dim - L).fill(0));
+      expect(Math.hypot(...q)).toBeCloseTo(1, 5);
+      for (const d of docs)
+        expect(dot(q, d)).toBeCloseTo(Math.sqrt(0.65) * cos(q.subarray(0, L), d.subarray(0, L)), 5);
+      // With queryCf a query is encoded as any other text.
+      const full = new Float32Array(withCf.dim);
+      withCf.encodeQuery(bag(text), full);
+      expect(Array.from(full)).toEqual(Array.from(encode(withCf, bag(text))));
+    }
+    const none = new Float32Array(plain.dim).fill(3);
+    expect(plain.encodeQuery(bag('zebra'), none)).toBe(false);
+    expect(none.every((x) => x === 0)).toBe(true);
   });
 
   it('returns false and a zero vector for a bag of only unknown terms', () => {

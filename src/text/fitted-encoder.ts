@@ -8,6 +8,13 @@ export interface FittedEncoderParams {
   cfWeight: number;
   /** Pseudo-count pulling a rare term's CF vector towards zero (a term seen once says little). */
   shrinkage: number;
+  /**
+   * Whether a query gets a CF part of its own (its words' CF vectors). Off by default: a prompt of
+   * a few words projects onto the audience space of whichever films happen to share them, and on
+   * the dev prompts that part cost precision (P@10 0.30 without it, 0.27 with). Documents keep
+   * theirs; search feeds the audience back in from the films the words found (see TextSearch).
+   */
+  queryCf: boolean;
   seed: number;
 }
 
@@ -15,6 +22,7 @@ export const DEFAULT_FITTED_ENCODER: FittedEncoderParams = {
   lsaDims: 128,
   cfWeight: 0.35,
   shrinkage: 2,
+  queryCf: false,
   seed: 42,
 };
 
@@ -92,6 +100,20 @@ export class FittedEncoder {
     scalePart(out, 0, lsaDims, Math.sqrt(cfDims > 0 ? 1 - params.cfWeight : 1));
     scalePart(out, lsaDims, cfDims, Math.sqrt(params.cfWeight));
     return true;
+  }
+
+  /**
+   * Encodes a query: as {@link encodeBag}, but unless `queryCf` the CF part is zero and the LSA
+   * part unit length, so its cosine with a document is √(1−c)·cos_LSA (c = 0 for a document with
+   * no CF part): the ranking of plain LSA.
+   */
+  encodeQuery(bag: TermBag, out: Float32Array): boolean {
+    const any = this.encodeBag(bag, out);
+    if (any && !this.state.params.queryCf && this.state.cfDims > 0) {
+      out.fill(0, this.state.lsaDims);
+      scalePart(out, 0, this.state.lsaDims, 1);
+    }
+    return any;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Movie } from '../data/dataset.js';
+import { Bm25 } from './bm25.js';
 import {
   buildTextSearch,
   popularityPrior,
@@ -8,7 +9,7 @@ import {
   textSearchState,
 } from './build.js';
 import { movieDocument } from './document.js';
-import type { SearchHit, SearchMode, TextSearch } from './search.js';
+import { MIN_EXPANSION_DF, rocchio, type SearchHit, type SearchMode, type TextSearch } from './search.js';
 
 /** "Title|Genre,Genre|Overview|keyword keyword" */
 const movie = (line: string): Movie => {
@@ -57,7 +58,14 @@ describe('TextSearch', () => {
 
   it('scores a fused hit as the sum of its parts, each part 1/(rrfK + rank) times its weight', () => {
     const counts = MOVIES.map((_, i) => 3 * i);
-    const fusion = { rrfK: 20, lexicalWeight: 0.7, denseWeight: 1.3, popularityWeight: 0.4 };
+    // Without feedback: one pass, so fusion reads the very lists the single modes return.
+    const fusion = {
+      rrfK: 20,
+      lexicalWeight: 0.7,
+      denseWeight: 1.3,
+      popularityWeight: 0.4,
+      feedbackDepth: 0,
+    };
     const search = build({ ratingCounts: counts, fusion });
     const prior = popularityPrior(MOVIES.length, counts);
     for (const query of ['shark ocean', 'detective city', 'toy', 'cowboy gold', 'alien spaceship']) {
@@ -186,6 +194,133 @@ describe('TextSearch', () => {
     const search = build();
     for (const query of ['', '   ', '\n\t', 'the of a', '🎬🍿', 'zebra']) {
       for (const mode of MODES) expect(search.search(query, 5, { mode }), `${query} ${mode}`).toEqual([]);
+    }
+  });
+});
+
+describe('pseudo-relevance feedback', () => {
+  // "monster" is in four films, "tokyo" in two: only the first is common enough to be added.
+  const FILMS: Movie[] = [
+    'Gojira|Action|A kaiju rises from the sea.|kaiju monster tokyo',
+    'Rim|Action|Pilots fight in giant robots.|monster robot',
+    'Cloverfield|Horror|Friends flee a thing in the city.|monster city',
+    'Host|Horror|A creature crawls from the river.|monster river',
+    'Lost in Translation|Drama|Two strangers meet in a hotel.|tokyo hotel',
+    'Toy Story|Animation|Toys come alive.|toy friendship',
+    'Heat|Crime|A detective hunts robbers.|heist detective',
+  ].map(movie);
+  const feedback = { feedbackDepth: 1, feedbackWeight: 0, expansionTerms: 10, expansionWeight: 0.5 };
+  const make = (fusion: object) => buildTextSearch(FILMS, { encoder: { lsaDims: 4 }, fusion });
+
+  it('is Rocchio with α = 1: (q̂ + β·ĉ)/‖·‖', () => {
+    const q = Float32Array.of(2, 0);
+    const c = Float32Array.of(0, 5);
+    const moved = rocchio(q, c, 1);
+    expect(moved[0]).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(moved[1]).toBeCloseTo(Math.SQRT1_2, 6);
+    const leaning = rocchio(q, c, 3); // (1, 3)/√10
+    expect(leaning[0]).toBeCloseTo(1 / Math.sqrt(10), 6);
+    expect(leaning[1]).toBeCloseTo(3 / Math.sqrt(10), 6);
+    expect(Array.from(rocchio(q, c, 0))).toEqual([1, 0]);
+    expect(Array.from(rocchio(q, new Float32Array(2), 2))).toEqual([1, 0]);
+  });
+
+  it('adds the found film’s common words to the BM25 query, at RM3’s interpolated weights', () => {
+    expect(MIN_EXPANSION_DF).toBe(3);
+    const search = make(feedback);
+    expect(items(search.search('kaiju', 10, { mode: 'lexical' }))).toEqual([0]);
+    const hits = search.search('kaiju', 10);
+    expect(hits[0].item).toBe(0);
+    // Only "monster" is added: the three other monster films come in, the other Tokyo film
+    // (a word of two films) does not.
+    const lexical = hits.filter((h) => h.bm25 !== null).map((h) => h.item);
+    expect(new Set(lexical)).toEqual(new Set([0, 1, 2, 3]));
+    // By hand: film 0's unit TF-IDF vector gives the relevance model over {kaiju, monster}; the
+    // expanded query is 0.5·(kaiju: 1) + 0.5·r, times the query's total weight (1).
+    const { corpus } = search;
+    const bm25 = new Bm25(corpus);
+    const row = (d: number) => ({
+      terms: corpus.indices.subarray(corpus.indptr[d], corpus.indptr[d + 1]),
+      weights: corpus.values.subarray(corpus.indptr[d], corpus.indptr[d + 1]),
+    });
+    const tfidf = (t: number) => {
+      const bag = row(0);
+      const k = Array.from(bag.terms).indexOf(t);
+      return (1 + Math.log(Math.max(1, bag.weights[k]))) * bm25.idf[t];
+    };
+    const kaiju = corpus.terms.indexOf('kaiju');
+    const monster = corpus.terms.indexOf('monster');
+    const r = tfidf(monster) / (tfidf(kaiju) + tfidf(monster)); // the norm cancels
+    const weights = { kaiju: 0.5 + 0.5 * (1 - r), monster: 0.5 * r };
+    const expanded = {
+      terms: Int32Array.of(kaiju, monster),
+      weights: Float32Array.of(weights.kaiju, weights.monster),
+    };
+    if (kaiju > monster) {
+      expanded.terms.reverse();
+      expanded.weights.reverse();
+    }
+    for (const item of [0, 1, 2, 3])
+      expect(hits.find((h) => h.item === item)?.bm25?.score).toBeCloseTo(
+        bm25.scoreBag(expanded, row(item)),
+        5,
+      );
+    expect(weights.monster).toBeLessThan(0.5);
+  });
+
+  it('changes nothing with depth 0, and never touches the lexical or dense modes', () => {
+    const on = build();
+    const off = build({ fusion: { feedbackDepth: 0 } });
+    for (const query of ['shark ocean', 'detective city', 'toy', 'cowboy gold', 'alien']) {
+      for (const mode of ['lexical', 'dense'] as const)
+        expect(on.search(query, 10, { mode }), `${query} ${mode}`).toEqual(off.search(query, 10, { mode }));
+    }
+    const none = make({ ...feedback, feedbackDepth: 0 });
+    expect(
+      none
+        .search('kaiju', 10)
+        .filter((h) => h.bm25 !== null)
+        .map((h) => h.item),
+    ).toEqual([0]);
+    const noTerms = make({ ...feedback, expansionTerms: 0 });
+    expect(
+      noTerms
+        .search('kaiju', 10)
+        .filter((h) => h.bm25 !== null)
+        .map((h) => h.item),
+    ).toEqual([0]);
+  });
+
+  it('feeds nothing back when the query’s words match fewer films than it would read', () => {
+    // "kaiju" matches one film: with depth 2 nothing is added, with depth 1 "monster" is.
+    const narrow = make({ ...feedback, feedbackDepth: 2 });
+    expect(
+      narrow
+        .search('kaiju', 10)
+        .filter((h) => h.bm25 !== null)
+        .map((h) => h.item),
+    ).toEqual([0]);
+    const wide = make(feedback);
+    expect(wide.search('kaiju', 10).filter((h) => h.bm25 !== null)).toHaveLength(4);
+  });
+
+  it('moves the dense query towards the found films', () => {
+    // The dense list of the second pass is the index read with rocchio(query, found film's vector).
+    // fullEvidence ≈ 0: no rescaling by document length, dense scores are plain cosines.
+    const fusion = { feedbackDepth: 1, feedbackWeight: 1, expansionTerms: 0, fullEvidence: 1e-9 };
+    const search = make(fusion);
+    const first = make({ ...fusion, feedbackDepth: 0 }).search('kaiju', 1)[0].item;
+    const hits = search.search('kaiju', FILMS.length);
+    const query = search.encodeQuery('kaiju') as Float32Array;
+    const found = search.index.vector(first) as Float32Array;
+    const moved = rocchio(query, found, 1);
+    const dense = hits.filter((f) => f.dense !== null);
+    expect(dense.length).toBeGreaterThan(2);
+    for (const h of dense) {
+      const v = search.index.vector(h.item) as Float32Array;
+      let cos = 0;
+      for (let c = 0; c < v.length; c++) cos += v[c] * moved[c];
+      expect(h.dense?.score).toBeCloseTo(cos, 5);
     }
   });
 });

@@ -1,6 +1,6 @@
 import type { Ranked } from '../models/types.js';
 import { Bm25, type Bm25Params, DEFAULT_BM25 } from './bm25.js';
-import { type Corpus, type TermBag, termBag, Vocabulary } from './corpus.js';
+import { type Corpus, sublinear, type TermBag, termBag, Vocabulary } from './corpus.js';
 import type { DocumentField } from './document.js';
 import type { FittedEncoder } from './fitted-encoder.js';
 import { tokenize } from './tokenize.js';
@@ -23,6 +23,14 @@ export interface FusionParams {
    * genre's direction and would otherwise outrank every film that merely also has that genre.
    */
   fullEvidence: number;
+  /** Pseudo-relevance feedback: how many of the first pass's best films the second pass learns from (0 = none). */
+  feedbackDepth: number;
+  /** Rocchio β: the weight of those films' summed vector beside the dense query's own (both unit). */
+  feedbackWeight: number;
+  /** Words of those films added to the BM25 query. */
+  expansionTerms: number;
+  /** RM3's λ: the share of those films' words (the relevance model) in the expanded query, 0–1. */
+  expansionWeight: number;
 }
 
 export const DEFAULT_FUSION: FusionParams = {
@@ -32,22 +40,35 @@ export const DEFAULT_FUSION: FusionParams = {
   popularityWeight: 1,
   depth: 200,
   fullEvidence: 12,
+  // Feedback settings chosen on the dev prompts (bench:search --split dev).
+  feedbackDepth: 5,
+  feedbackWeight: 1,
+  expansionTerms: 10,
+  expansionWeight: 0.7,
 };
+
+/** Fewest films a word must be in to be added to a query by feedback. */
+export const MIN_EXPANSION_DF = 3;
 
 /** One result with the parts its fused score is the sum of, and the raw scores behind them. */
 export interface SearchHit {
   item: number;
   score: number;
   parts: { lexical: number; dense: number; popularity: number };
-  /** BM25 score and rank (1-based), null when the film did not match a query word. */
+  /**
+   * BM25 score and rank (1-based), null when the film did not match a query word. In fusion these
+   * are of the query as feedback expanded it (see TextSearch.search).
+   */
   bm25: { score: number; rank: number } | null;
-  /** Cosine to the query and rank, null when outside the dense list read. */
+  /** Cosine to the query (in fusion, the query moved by feedback) and rank, null outside the list read. */
   dense: { score: number; rank: number } | null;
 }
 
 /**
  * Search over the catalog's text: BM25 beside a dense index, fused by reciprocal rank with a
- * popularity prior. Item keys are dense item indices; `exclude` hides keys (filters, deleted films).
+ * popularity prior, in two passes: the first pass's best films feed back into both queries (the
+ * dense one moves towards them, the BM25 one gains their common words) and the lists are read and
+ * fused again. Item keys are dense item indices; `exclude` hides keys (filters, deleted films).
  * Films edited or added after the build are kept in an overlay: their term bags are scored
  * directly and their vectors upserted into the index, so no edit waits for a rebuild. The overlay
  * lives in memory: a saved artifact holds the index as built (the next fit includes the edits).
@@ -84,7 +105,7 @@ export class TextSearch {
   /** The fitted encoder's vector of free text, or null when it knows none of its words. */
   encodeQuery(text: string): Float32Array | null {
     const out = new Float32Array(this.encoder.dim);
-    return this.encoder.encodeBag(this.queryBag(text), out) ? out : null;
+    return this.encoder.encodeQuery(this.queryBag(text), out) ? out : null;
   }
 
   /** The fitted encoder's vector of a document. */
@@ -110,6 +131,31 @@ export class TextSearch {
     const mode = options.mode ?? 'fusion';
     const depth = Math.max(n, this.fusion.depth);
     const exclude = options.exclude ?? (() => false);
+    const query = this.queryBag(text);
+    let lexical = mode === 'dense' ? null : this.lexical(query, depth, exclude);
+    let vector: Float32Array | null = null;
+    if (mode !== 'lexical' && this.index.size > 0)
+      vector = options.queryVector === undefined ? this.encodeQuery(text) : options.queryVector;
+    let dense = vector === null ? null : this.dense(vector, depth, exclude);
+    let hits = this.fuse(mode, lexical, dense);
+    // Feedback is a fusion step: alone, each list would feed back its own mistakes (on the dev
+    // prompts it lowered both), and 'lexical' and 'dense' stay the plain lists they are reported as.
+    // Feedback is for prompts whose words many films share; words that pin down fewer films than
+    // it would read (a rare name, a new word) have found what there is to find.
+    const top = hits.slice(0, this.fusion.feedbackDepth);
+    const ambiguous = lexical === null || lexical.ids.length >= this.fusion.feedbackDepth;
+    if (mode === 'fusion' && top.length > 0 && ambiguous) {
+      const moved = vector === null ? null : this.feedbackVector(vector, top);
+      if (moved !== null) dense = this.dense(moved, depth, exclude);
+      const expanded = this.feedbackBag(query, top);
+      if (expanded !== null) lexical = this.lexical(expanded, depth, exclude);
+      if (moved !== null || expanded !== null) hits = this.fuse(mode, lexical, dense);
+    }
+    return hits.slice(0, n);
+  }
+
+  /** Reciprocal rank fusion of the lists given (either may be absent), plus the popularity prior. */
+  private fuse(mode: SearchMode, lexical: Ranked | null, dense: Ranked | null): SearchHit[] {
     const hits = new Map<number, SearchHit>();
     const hit = (item: number): SearchHit => {
       let h = hits.get(item);
@@ -120,8 +166,7 @@ export class TextSearch {
       return h;
     };
     const { rrfK, lexicalWeight, denseWeight, popularityWeight } = this.fusion;
-    if (mode !== 'dense') {
-      const lexical = this.lexical(this.queryBag(text), depth, exclude);
+    if (lexical !== null) {
       const ranks = tiedRanks(lexical.scores);
       for (let r = 0; r < lexical.ids.length; r++) {
         const h = hit(lexical.ids[r]);
@@ -129,24 +174,101 @@ export class TextSearch {
         h.parts.lexical = (mode === 'fusion' ? lexicalWeight : 1) / (rrfK + ranks[r]);
       }
     }
-    if (mode !== 'lexical') {
-      const vector = options.queryVector === undefined ? this.encodeQuery(text) : options.queryVector;
-      if (vector !== null && this.index.size > 0) {
-        const dense = this.dense(vector, depth, exclude);
-        const ranks = tiedRanks(dense.scores);
-        for (let r = 0; r < dense.ids.length; r++) {
-          if (!(dense.scores[r] > 0)) break;
-          const h = hit(dense.ids[r]);
-          h.dense = { score: dense.scores[r], rank: ranks[r] };
-          h.parts.dense = (mode === 'fusion' ? denseWeight : 1) / (rrfK + ranks[r]);
-        }
+    if (dense !== null) {
+      const ranks = tiedRanks(dense.scores);
+      for (let r = 0; r < dense.ids.length; r++) {
+        if (!(dense.scores[r] > 0)) break;
+        const h = hit(dense.ids[r]);
+        h.dense = { score: dense.scores[r], rank: ranks[r] };
+        h.parts.dense = (mode === 'fusion' ? denseWeight : 1) / (rrfK + ranks[r]);
       }
     }
     for (const h of hits.values()) {
       h.parts.popularity = (popularityWeight * (this.popularity[h.item] ?? 0)) / (rrfK + 1);
       h.score = h.parts.lexical + h.parts.dense + h.parts.popularity;
     }
-    return [...hits.values()].sort((a, b) => b.score - a.score || a.item - b.item).slice(0, n);
+    return [...hits.values()].sort((a, b) => b.score - a.score || a.item - b.item);
+  }
+
+  /**
+   * Rocchio feedback on the dense query: q̂ + β·ĉ, unit again, where c is the sum of the vectors of
+   * the first pass's best films. Their vectors carry what the query's few words cannot: the rest of
+   * those films' words and, with the fitted encoder, their audience (the CF part the query lacks),
+   * so the second pass finds films like the ones the words found. Null when β is 0 or no film has a
+   * vector.
+   */
+  private feedbackVector(query: Float32Array, top: readonly SearchHit[]): Float32Array | null {
+    if (!(this.fusion.feedbackWeight > 0)) return null;
+    const centroid = new Float32Array(query.length);
+    let any = false;
+    for (const h of top) {
+      const v = this.index.vector(h.item);
+      if (v === undefined) continue;
+      any = true;
+      for (let c = 0; c < v.length; c++) centroid[c] += v[c];
+    }
+    return any ? rocchio(query, centroid, this.fusion.feedbackWeight) : null;
+  }
+
+  /**
+   * RM3 expansion of the BM25 query (Lavrenko & Croft 2001; Abdul-Jaleel et al. 2004): the
+   * relevance model r(w) is each word's summed share of the first pass's best films' (unit) TF-IDF
+   * vectors, kept to the query's words and the `expansionTerms` best others, renormalised; the new
+   * query is (1−λ)·q + λ·r, q the query's own weights as a distribution and λ = expansionWeight,
+   * scaled back to the query's total weight. A prompt's few words then reach films that share the
+   * found films' other words ("mole" → spy, kgb, cia), each in proportion to how much of those
+   * films it is: a genre word every film has adds little. Words of fewer than MIN_EXPANSION_DF
+   * films are not added: they would pull in only the film that has them. Null when nothing is.
+   */
+  private feedbackBag(query: TermBag, top: readonly SearchHit[]): TermBag | null {
+    const { expansionTerms, expansionWeight: lambda } = this.fusion;
+    if (!(expansionTerms > 0 && lambda > 0)) return null;
+    const idf = this.bm25.idf;
+    const mass = new Map<number, number>();
+    for (const h of top) {
+      const bag = this.bagOf(h.item);
+      let norm = 0;
+      for (let k = 0; k < bag.terms.length; k++) {
+        const t = bag.terms[k];
+        if (t < idf.length) norm += (sublinear(bag.weights[k]) * idf[t]) ** 2;
+      }
+      if (norm === 0) continue;
+      const scale = 1 / Math.sqrt(norm);
+      for (let k = 0; k < bag.terms.length; k++) {
+        const t = bag.terms[k];
+        if (t < idf.length) mass.set(t, (mass.get(t) ?? 0) + sublinear(bag.weights[k]) * idf[t] * scale);
+      }
+    }
+    const own = new Set(query.terms);
+    const picked = [...mass]
+      .filter(([t]) => !own.has(t) && this.corpus.docFreq[t] >= MIN_EXPANSION_DF)
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, expansionTerms);
+    if (picked.length === 0) return null;
+    let relevance = 0;
+    for (const [, m] of picked) relevance += m;
+    for (const t of query.terms) relevance += mass.get(t) ?? 0;
+    let typed = 0;
+    for (const w of query.weights) typed += w;
+    const weights = new Map<number, number>();
+    for (let k = 0; k < query.terms.length; k++) {
+      const r = (mass.get(query.terms[k]) ?? 0) / relevance;
+      weights.set(query.terms[k], typed * ((1 - lambda) * (query.weights[k] / typed) + lambda * r));
+    }
+    for (const [t, m] of picked) weights.set(t, typed * lambda * (m / relevance));
+    const terms = Int32Array.from(weights.keys()).sort();
+    return { terms, weights: Float32Array.from(terms, (t) => weights.get(t) ?? 0) };
+  }
+
+  /** The film's current term bag: its overlay entry, or its row of the corpus (empty if removed). */
+  private bagOf(item: number): TermBag {
+    const bag = this.overlay.get(item);
+    if (bag !== undefined) return bag;
+    if (item >= this.corpus.lengths.length || this.masked.has(item))
+      return { terms: new Int32Array(0), weights: new Float32Array(0) };
+    const from = this.corpus.indptr[item];
+    const to = this.corpus.indptr[item + 1];
+    return { terms: this.corpus.indices.subarray(from, to), weights: this.corpus.values.subarray(from, to) };
   }
 
   /** The index's nearest films, read deep, rescored by evidence, cut to `depth`. */
@@ -225,4 +347,20 @@ function tiedRanks(scores: Float32Array): Int32Array {
   for (let r = 0; r < scores.length; r++)
     ranks[r] = r > 0 && scores[r] === scores[r - 1] ? ranks[r - 1] : r + 1;
   return ranks;
+}
+
+/** (q̂ + β·ĉ) / ‖q̂ + β·ĉ‖, hats unit length: Rocchio's update with α = 1. A zero part adds nothing. */
+export function rocchio(query: Float32Array, centroid: Float32Array, beta: number): Float32Array {
+  const inverseNorm = (v: Float32Array) => {
+    let sum = 0;
+    for (const x of v) sum += x * x;
+    return sum > 0 ? 1 / Math.sqrt(sum) : 0;
+  };
+  const qs = inverseNorm(query);
+  const cs = beta * inverseNorm(centroid);
+  const out = new Float32Array(query.length);
+  for (let c = 0; c < out.length; c++) out[c] = query[c] * qs + centroid[c] * cs;
+  const os = inverseNorm(out);
+  for (let c = 0; c < out.length; c++) out[c] *= os;
+  return out;
 }
