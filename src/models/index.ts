@@ -11,6 +11,7 @@ import { popularityEntry } from './popularity.js';
 import { registerModel } from './registry.js';
 import { svdEntry } from './svd.js';
 import { svdppEntry } from './svdpp.js';
+import { twostageEntry } from './twostage.js';
 
 /** Every model cinerec ships, in the order tables list them. Add a model here and nowhere else. */
 export const MODEL_ENTRIES = [
@@ -26,6 +27,7 @@ export const MODEL_ENTRIES = [
   neuralEntry,
   ensembleEntry,
   hybridEntry,
+  twostageEntry,
 ];
 
 for (const entry of MODEL_ENTRIES) registerModel(entry);
@@ -52,4 +54,5 @@ export {
 } from './registry.js';
 export { Svd, Svd as SVD } from './svd.js';
 export { Svdpp, Svdpp as SVDpp } from './svdpp.js';
+export { TwoStage } from './twostage.js';
 export type * from './types.js';
