@@ -34,6 +34,12 @@ export function serveCommand(): Command {
         .argParser(integer('--rate-limit-writes')),
     )
     .addOption(
+      new Option(
+        '--background-models <names>',
+        "comma-separated models trained after the server is ready when none is promoted ('' = none; default twostage,neural)",
+      ).env('CINEREC_BACKGROUND_MODELS'),
+    )
+    .addOption(
       new Option('--cors-origins <origins>', "comma-separated origins CORS allows ('*' for any)").env(
         'CINEREC_CORS_ORIGINS',
       ),

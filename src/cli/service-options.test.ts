@@ -31,6 +31,8 @@ describe('cinerec serve settings', () => {
         'https://x.example,https://y.example',
         '--database-url',
         'sqlite::memory:',
+        '--background-models',
+        'neural',
       ]),
     );
     expect(settings).toMatchObject({
@@ -40,7 +42,9 @@ describe('cinerec serve settings', () => {
       rateLimitWrites: 0,
       corsOrigins: ['https://x.example', 'https://y.example'],
       databaseUrl: 'sqlite::memory:',
+      backgroundModels: ['neural'],
     });
+    expect(settingsFromFlags(flagsOf(['--background-models', ''])).backgroundModels).toEqual([]);
   });
 
   it('refuse a rate limit that is not a whole number', () => {

@@ -32,6 +32,7 @@ export function settingsFromFlags(flags: Record<string, unknown>): ServerSetting
     rateLimitReads: nonNegative(flags.rateLimitReads, '--rate-limit-reads'),
     rateLimitWrites: nonNegative(flags.rateLimitWrites, '--rate-limit-writes'),
     corsOrigins: text('corsOrigins') === undefined ? undefined : listFrom(text('corsOrigins')),
+    backgroundModels: text('backgroundModels') === undefined ? undefined : listFrom(text('backgroundModels')),
   });
   if (text('dataMirror') !== undefined) settings.dataMirror = text('dataMirror');
   return settings;

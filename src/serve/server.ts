@@ -1,7 +1,8 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
+import { modelNames } from '../models/index.js';
 import type { ProgressFn } from '../service/registry.js';
-import { type Service, startService } from '../service/startup.js';
+import { type Service, startService, trainInBackground } from '../service/startup.js';
 import { log } from '../util/log.js';
 import { createApp } from './app.js';
 import type { ServerSettings } from './settings.js';
@@ -22,12 +23,20 @@ export async function startServer(
   settings: ServerSettings,
   options: { progress?: (key: string) => ProgressFn; handleSignals?: boolean } = {},
 ): Promise<RunningServer> {
+  const unknown = settings.backgroundModels.filter((name) => !modelNames().includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `--background-models / CINEREC_BACKGROUND_MODELS names unknown models: ${unknown.join(', ')} (known: ${modelNames().join(', ')})`,
+    );
+  }
   const abort = new AbortController();
   const service = startService(settings, { progress: options.progress, signal: abort.signal });
   const app = await createApp({ service, settings }, log);
+  let background: Promise<void> | undefined;
   app.addHook('onClose', async () => {
     abort.abort();
     const started = await service.catch(() => undefined);
+    await background;
     await started?.close();
   });
   let closing: Promise<void> | undefined;
@@ -47,7 +56,12 @@ export async function startServer(
   let poll: NodeJS.Timeout | undefined;
   service.then(
     (started) => {
-      if (settings.modelPollSeconds === 0 || closing !== undefined) return;
+      if (closing !== undefined) return;
+      background = trainInBackground(started, settings.backgroundModels, {
+        log: app.log,
+        signal: abort.signal,
+      });
+      if (settings.modelPollSeconds === 0) return;
       poll = setInterval(() => {
         started.engine.syncPromoted().then(
           ({ installed, failed }) => {

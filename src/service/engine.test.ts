@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from './errors.js';
 import { smallDataset, startTestService, type TestService } from './service.fixture.js';
+import { trainInBackground } from './startup.js';
 
 let svc: TestService;
 
@@ -158,5 +159,29 @@ describe('newcomers, scores and neighbours', () => {
     const found = await svc.engine.searchMovies({ query: 'movie 12', page: 1, pageSize: 5 });
     expect(found.total).toBeGreaterThan(0);
     expect(found.movies[0].title).toContain('Movie 12');
+  });
+});
+
+// Last: it promotes more models into the shared service.
+describe('Background training', () => {
+  it('trains and promotes background models in order, logging a failure and going on', async () => {
+    const errors: string[] = [];
+    const log = {
+      info: () => {},
+      warn: () => {},
+      error: (_: unknown, message: string) => errors.push(message),
+    };
+    expect(svc.engine.snapshot.model('baseline')).toBeUndefined();
+    await trainInBackground(svc, ['nonexistent', 'svd', 'baseline'], { log });
+    expect(errors).toEqual([
+      expect.stringMatching(/background training failed: unknown model 'nonexistent'/),
+    ]);
+    expect(svc.engine.snapshot.model('baseline')?.run.status).toBe('promoted');
+    // svd was served already: not trained again.
+    expect((await svc.registry.list()).filter((r) => r.algorithm === 'svd')).toHaveLength(1);
+    const aborted = new AbortController();
+    aborted.abort();
+    await trainInBackground(svc, ['bpr'], { log, signal: aborted.signal });
+    expect(svc.engine.snapshot.model('bpr')).toBeUndefined();
   });
 });

@@ -14,7 +14,15 @@ export interface ServiceSettings extends Settings {
   minRatings: number;
   /** Seed of the holdout split and of every seeded model. */
   seed: number;
+  /**
+   * Models a server trains after it is ready when none is promoted (`CINEREC_BACKGROUND_MODELS`):
+   * the learned ones that take minutes. Until then For you and content predictions use the core roles.
+   */
+  backgroundModels: string[];
 }
+
+/** `twostage` serves the For you row, `neural` predicts ratings of films known only by content. */
+export const DEFAULT_BACKGROUND_MODELS = ['twostage', 'neural'];
 
 /** Which algorithm plays which part; each is trained and promoted at first start. */
 export const DEFAULT_ROLES = {
@@ -43,6 +51,10 @@ export function serviceSettings(
     dataset: env.CINEREC_DATASET || 'ml-latest-small',
     minRatings: intFrom(env, 'CINEREC_MIN_RATINGS', 5),
     seed: intFrom(env, 'CINEREC_SEED', 42),
+    backgroundModels:
+      env.CINEREC_BACKGROUND_MODELS === undefined
+        ? DEFAULT_BACKGROUND_MODELS
+        : listFrom(env.CINEREC_BACKGROUND_MODELS),
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;

@@ -173,3 +173,30 @@ function integerId(id: number | string, what: string): number {
   if (typeof id === 'number' && Number.isSafeInteger(id)) return id;
   throw new Error(`the service stores integer ${what} ids (MovieLens); '${String(id)}' is not one`);
 }
+
+/**
+ * Train and promote, one after another, those of `algorithms` that have no promoted run, while the
+ * service already answers: the learned models take minutes, and the core roles must not wait for
+ * them. A failure is logged and the service goes on without that model; `signal` stops the work.
+ */
+export async function trainInBackground(
+  service: Service,
+  algorithms: readonly string[],
+  options: { log?: Logger; signal?: AbortSignal } = {},
+): Promise<void> {
+  const log = options.log ?? defaultLog;
+  let data: StoreDataset | undefined;
+  for (const algorithm of algorithms) {
+    if (options.signal?.aborted) return;
+    if (service.engine.snapshot.model(algorithm) !== undefined) continue;
+    try {
+      data ??= await loadStoreDataset(service.store);
+      log.info({ algorithm }, 'training in the background');
+      const run = await service.engine.train(algorithm, { data, promote: true, signal: options.signal });
+      log.info({ algorithm, runId: run.id, metrics: run.metrics }, 'trained in the background and promoted');
+    } catch (error) {
+      if (options.signal?.aborted) return;
+      log.error({ algorithm, err: error }, `background training failed: ${(error as Error).message}`);
+    }
+  }
+}
