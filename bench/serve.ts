@@ -35,6 +35,9 @@ async function startServer(home: string, port: number, env: Record<string, strin
         CINEREC_RATE_LIMIT_READS: '0',
         CINEREC_RATE_LIMIT_WRITES: '0',
         CINEREC_LOG_LEVEL: 'warn',
+        // The learned models would train in the background during the load runs; the figures are
+        // of the core service, as every start before they are promoted serves it.
+        CINEREC_BACKGROUND_MODELS: '',
         ...env,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
