@@ -1,4 +1,6 @@
+import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { findTmdbDir } from '../data/by-name.js';
 import type { Dataset } from '../data/dataset.js';
 import { loadDataset } from '../data/load.js';
@@ -11,6 +13,7 @@ import { loadStoreDataset, type StoreDataset } from './catalog.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { ModelRegistry, type ProgressFn } from './registry.js';
 import { DEFAULT_ROLES, type ServiceSettings } from './settings.js';
+import type { ChildTask } from './train-child.js';
 
 /** What `startService` hands the HTTP layer or a CLI command. */
 export interface Service {
@@ -177,7 +180,9 @@ function integerId(id: number | string, what: string): number {
 /**
  * Train and promote, one after another, those of `algorithms` that have no promoted run, while the
  * service already answers: the learned models take minutes, and the core roles must not wait for
- * them. A failure is logged and the service goes on without that model; `signal` stops the work.
+ * them. Each fit runs in a child process (`train-child.ts`) so that requests keep the event loop;
+ * a store only this process can reach (in memory) trains here instead. A failure is logged and
+ * the service goes on without that model; `signal` stops the work.
  */
 export async function trainInBackground(
   service: Service,
@@ -185,18 +190,65 @@ export async function trainInBackground(
   options: { log?: Logger; signal?: AbortSignal } = {},
 ): Promise<void> {
   const log = options.log ?? defaultLog;
-  let data: StoreDataset | undefined;
+  const { settings } = service;
+  const inProcess = settings.databaseUrl.includes(':memory:');
   for (const algorithm of algorithms) {
     if (options.signal?.aborted) return;
     if (service.engine.snapshot.model(algorithm) !== undefined) continue;
     try {
-      data ??= await loadStoreDataset(service.store);
       log.info({ algorithm }, 'training in the background');
-      const run = await service.engine.train(algorithm, { data, promote: true, signal: options.signal });
-      log.info({ algorithm, runId: run.id, metrics: run.metrics }, 'trained in the background and promoted');
+      if (inProcess) {
+        await service.engine.train(algorithm, { promote: true, signal: options.signal });
+      } else {
+        const task = {
+          algorithm,
+          home: settings.home,
+          databaseUrl: settings.databaseUrl,
+          seed: settings.seed,
+        };
+        await trainInChild(task, options.signal);
+        await service.engine.syncPromoted();
+      }
+      const run = service.engine.snapshot.model(algorithm)?.run;
+      log.info(
+        { algorithm, runId: run?.id, metrics: run?.metrics },
+        'trained in the background and promoted',
+      );
     } catch (error) {
       if (options.signal?.aborted) return;
       log.error({ algorithm, err: error }, `background training failed: ${(error as Error).message}`);
     }
   }
+}
+
+const CHILD = new URL(`./train-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+/** Run one `train-child` process; rejects with the end of its stderr when it fails. */
+function trainInChild(task: ChildTask, signal?: AbortSignal): Promise<void> {
+  // Sources (tsx, vitest) need tsx's loader in the child too; the compiled package does not.
+  const execArgv = CHILD.pathname.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+  const child = fork(fileURLToPath(CHILD), [JSON.stringify(task)], {
+    execArgv,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
+  const stop = () => child.kill('SIGTERM');
+  signal?.addEventListener('abort', stop, { once: true });
+  if (signal?.aborted) stop();
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, killedBy) => {
+      signal?.removeEventListener('abort', stop);
+      if (code === 0) resolve();
+      else
+        reject(
+          new Error(
+            `${task.algorithm}: the training process exited with ${code ?? killedBy}: ${stderr.trim()}`,
+          ),
+        );
+    });
+  });
 }

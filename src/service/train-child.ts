@@ -1,0 +1,27 @@
+// One registry training run in a process of its own. The learned models' fits are minutes of
+// mostly synchronous work, which would stall a server's event loop for seconds at a time, so
+// `trainInBackground` forks this module instead; the server then serves the promoted run.
+// Argument: a JSON `ChildTask`. Exit code 0 once the run is trained and promoted.
+import '../models/index.js';
+import { openStore } from '../store/open.js';
+import { ModelRegistry } from './registry.js';
+
+export interface ChildTask {
+  algorithm: string;
+  home: string;
+  databaseUrl: string;
+  seed: number;
+}
+
+const task = JSON.parse(process.argv[2] ?? '{}') as ChildTask;
+const abort = new AbortController();
+// The server closing: the fit stops and the registry records the run as failed, not half-made.
+process.on('SIGTERM', () => abort.abort());
+const store = await openStore(task.databaseUrl);
+try {
+  const registry = new ModelRegistry(store, { home: task.home, seed: task.seed });
+  const run = await registry.train(task.algorithm, { signal: abort.signal });
+  await registry.promote(run.id);
+} finally {
+  await store.close();
+}
