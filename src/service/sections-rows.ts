@@ -173,7 +173,8 @@ export function becauseYouLiked(input: RowInput): RowDraft {
   let first: number | undefined;
   for (const source of likedMovies(input.state, rules.likedRating).slice(0, rules.likedTries)) {
     const item = served.items.index(source);
-    if (item < 0) continue;
+    // A rating of a film the catalog no longer holds names nothing a row could show.
+    if (item < 0 || !snap.catalog.has(source)) continue;
     const ranked = neighbours(served, item);
     if (ranked.ids.length === 0) continue;
     first ??= source;

@@ -139,6 +139,24 @@ describe('Engine.sections', () => {
     expect(ids(answer, 'because-you-liked')).toEqual(similar.filter((id) => !skip.has(id)).slice(0, 6));
   });
 
+  it('Because you liked passes over a liked movie the catalog no longer holds', async () => {
+    const userId = 6;
+    const before = await svc.engine.sections(userId, { n: 6 });
+    const gone = before.sections[1].basedOn?.movieId as number;
+    const engine = svc.engine as unknown as { current: Snapshot };
+    const full = engine.current;
+    engine.current = full.withCatalog(
+      Catalog.of([...full.catalog.movies()].filter((m) => m.movieId !== gone)),
+    );
+    try {
+      const after = await svc.engine.sections(userId, { n: 6 });
+      expect(after.sections[1].basedOn?.movieId).toEqual(expect.any(Number));
+      expect(after.sections[1].basedOn?.movieId).not.toBe(gone);
+    } finally {
+      engine.current = full;
+    }
+  });
+
   it('Trending is the popularity model’s decayed activity (30-day half-life), less earlier rows', async () => {
     const answer = await svc.engine.sections(7, { n: 10 });
     const model = popularity().model as Popularity;
