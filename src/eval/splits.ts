@@ -187,7 +187,7 @@ function uFolds(dataset: Dataset): Fold[] {
  * Per user, the first round((1 − testFraction) · n) rows in `order` go to train, the rest to test.
  * With a random `order` this is the stratified split; by time, the per-user temporal split.
  */
-function perUserSplit(data: Interactions, testFraction: number, order: Int32Array) {
+export function perUserSplit(data: Interactions, testFraction: number, order: Int32Array) {
   const { start, rows } = groupRowsByUser(data, order);
   const mask = new Uint8Array(data.size);
   for (let u = 0; u < data.nUsers; u++) {

@@ -4,7 +4,8 @@
  * the early part only, labels from the window.
  */
 import type { Interactions } from '../data/interactions.js';
-import { byTime, groupRowsByUser, partition, pyRound, TEST } from '../eval/split-helpers.js';
+import { byTime } from '../eval/split-helpers.js';
+import { perUserSplit } from '../eval/splits.js';
 import { Rng } from '../math/random.js';
 import { checkAborted } from '../models/base.js';
 import type { FitOptions } from '../models/types.js';
@@ -22,14 +23,7 @@ export function labelWindowSplit(
   train: Interactions,
   fraction: number,
 ): { fit: Interactions; label: Interactions } {
-  const { start, rows } = groupRowsByUser(train, byTime(train));
-  const mask = new Uint8Array(train.size);
-  for (let u = 0; u < train.nUsers; u++) {
-    const n = start[u + 1] - start[u];
-    const nFit = pyRound((1 - fraction) * n);
-    for (let p = start[u] + nFit; p < start[u + 1]; p++) mask[rows[p]] = TEST;
-  }
-  const { train: fit, test: label } = partition(train, mask);
+  const { train: fit, test: label } = perUserSplit(train, fraction, byTime(train));
   return { fit, label };
 }
 

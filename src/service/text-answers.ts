@@ -8,6 +8,7 @@ import { movieDocument } from '../text/document.js';
 import { TitleMatcher } from '../text/title-match.js';
 import { outgrown } from '../text/vector-index.js';
 import { rebuildOffThread } from '../text/vector-index-rebuild.js';
+import { log } from '../util/log.js';
 import { type Catalog, recordToMovie } from './catalog.js';
 import type { Answers } from './engine-answers.js';
 import { checkN, clip } from './engine-answers.js';
@@ -305,7 +306,11 @@ export class TextAnswers {
     }
     // Upserts past exactUpTo leave the index exact (a slower scan) until a rebuild makes it HNSW:
     // done on a worker, swapped in when ready. A failed rebuild leaves it exact; the next write retries.
-    if (outgrown(model.search.index)) model.search.rebuildIndex(rebuildOffThread).catch(() => undefined);
+    if (outgrown(model.search.index)) {
+      model.search
+        .rebuildIndex(rebuildOffThread)
+        .catch((error: Error) => log.warn({ err: error }, 'vector index rebuild failed; it stays exact'));
+    }
     return { added, changed };
   }
 
