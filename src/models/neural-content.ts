@@ -47,7 +47,9 @@ export function fitTextSpace(
 export function encodeText(space: TextSpace, movie: Movie | undefined, out: Float32Array): void {
   out.fill(0);
   if (movie === undefined || space.encoder.dim === 0) return;
-  const bag = termBag(movieDocument(movie), space.vocab, false);
+  // A film described through the API may come without a title; its other fields still count.
+  const described = typeof movie.title === 'string' ? movie : { ...movie, title: '' };
+  const bag = termBag(movieDocument(described), space.vocab, false);
   const row = new Float32Array(space.encoder.dim);
   if (!space.encoder.encodeBag(bag, row)) return;
   const scale = Math.sqrt(space.width);

@@ -95,6 +95,8 @@ describe('neural options: people and textDims', () => {
     const newB: Movie = { ...newA, movieId: 'y', director: 'Di Eng' };
     expect(contentGap(people, 0, newA, newB)).toBeGreaterThan(2);
     expect(contentGap(plain, 0, newA, newB)).toBeCloseTo(0, 6);
+    expect(() => people.predictContent(0, { ...newA, cast: [3] } as unknown as Movie)).toThrow(/cast/);
+    expect(() => people.predictContent(0, { ...newA, overview: 7 } as unknown as Movie)).toThrow(/overview/);
   });
 
   it('textDims: an unrated film whose overview words the user likes scores higher', async () => {
@@ -115,6 +117,13 @@ describe('neural options: people and textDims', () => {
     const cowboy: Movie = { ...shark, movieId: 'y', title: 'Rio 9', overview: 'cowboy saloon' };
     expect(contentGap(text, 0, shark, cowboy)).toBeGreaterThan(1);
     expect(contentGap(text, 20, shark, cowboy)).toBeLessThan(-1);
+    const untitled = {
+      movieId: 'z',
+      genres: ['Drama'],
+      year: null,
+      overview: 'shark beach',
+    } as unknown as Movie;
+    expect(text.predictContent(0, untitled).ok).toBe(true);
   });
 
   it('round-trips both options through state/restore, predictContent included', async () => {

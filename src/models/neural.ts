@@ -231,6 +231,7 @@ export class NeuralModel extends Recommender<NeuralParams> {
     if (typeof movie !== 'object' || movie === null || !Array.isArray(movie.genres)) {
       throw new Error('neural.predictContent: movie must be an object with a genres array');
     }
+    checkTextFields(movie);
     if (typeof user === 'number') {
       if (!Number.isInteger(user) || user < 0 || user >= net.config.nUsers)
         return { ok: false, reason: `neural: unknown user ${user}` };
@@ -379,6 +380,20 @@ export class NeuralModel extends Recommender<NeuralParams> {
       },
       train,
     );
+  }
+}
+
+/** The text and people fields the optional inputs read: strings and string arrays, or absent. */
+function checkTextFields(movie: Movie): void {
+  const m = movie as unknown as Record<string, unknown>;
+  for (const field of ['title', 'overview', 'tagline', 'director']) {
+    if (m[field] !== undefined && m[field] !== null && typeof m[field] !== 'string')
+      throw new Error(`neural.predictContent: movie.${field} must be a string`);
+  }
+  for (const field of ['cast', 'keywords', 'tags']) {
+    const v = m[field];
+    if (v !== undefined && v !== null && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
+      throw new Error(`neural.predictContent: movie.${field} must be an array of strings`);
   }
 }
 
