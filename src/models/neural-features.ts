@@ -23,6 +23,11 @@ export interface ItemFeatures {
   genres: Float32Array;
   numeric: Float32Array;
   genreWidth: number;
+  /** nItems × textWidth text vectors (the `textDims` option; absent when off). */
+  text?: Float32Array;
+  textWidth?: number;
+  /** nItems × PEOPLE_SLOTS people rows (the `people` option; absent when off), −1 = empty slot. */
+  people?: Int32Array;
 }
 
 /** The raw numeric features of a movie, NaN where missing (a vote average with no votes is missing). */

@@ -1,5 +1,5 @@
-import { type ItemFeatures, NUMERIC_WIDTH } from './neural-features.js';
-import type { Batch, HybridNet } from './neural-net.js';
+import type { ItemFeatures } from './neural-features.js';
+import { type Batch, copyItem, type HybridNet, itemBatch } from './neural-net.js';
 
 export interface FoldInOptions {
   steps: number;
@@ -25,25 +25,15 @@ export function foldInUser(
   const vector = new Float32Array(d);
   let bias = 0;
   if (n === 0 || options.steps === 0) return { vector, bias };
-  const g = features.genreWidth;
   const batch: Batch = {
+    ...itemBatch(features, n),
     size: n,
-    users: new Int32Array(n),
     items: Int32Array.from(items),
     keep: Float32Array.from(items, (i) => rated[i]),
-    genres: new Float32Array(n * g),
-    numeric: new Float32Array(n * NUMERIC_WIDTH),
     userVectors: new Float32Array(n * d),
     userBiases: new Float32Array(n),
   };
-  for (let k = 0; k < n; k++) {
-    const i = items[k];
-    batch.genres.set(features.genres.subarray(i * g, (i + 1) * g), k * g);
-    batch.numeric.set(
-      features.numeric.subarray(i * NUMERIC_WIDTH, (i + 1) * NUMERIC_WIDTH),
-      k * NUMERIC_WIDTH,
-    );
-  }
+  for (let k = 0; k < n; k++) copyItem(features, items[k], batch, k);
   const pred = new Float32Array(n);
   const grad = new Float32Array(d + 1);
   const m = new Float64Array(d + 1);

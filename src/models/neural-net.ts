@@ -3,6 +3,7 @@ import { dropoutBackward, dropoutForward, reluBackward, reluForward } from '../n
 import { Dense } from '../nn/dense.js';
 import { Embedding } from '../nn/embedding.js';
 import type { Param } from '../nn/param.js';
+import { PEOPLE_SLOTS } from './neural-content.js';
 import { type ItemFeatures, NUMERIC_WIDTH } from './neural-features.js';
 
 /** Shape of the hybrid network (see HybridNet). */
@@ -19,6 +20,12 @@ export interface NetConfig {
   dropout: number;
   /** Add the dot product of the user and movie embeddings to the output (NeuMF's GMF path). */
   dot: boolean;
+  /** Text-vector input width and the output of its Dense+ReLU (0 or absent = no text path). */
+  textWidth?: number;
+  textDim?: number;
+  /** Rows of the people embedding (unknown person + vocabulary) and its size (0 or absent = none). */
+  peopleRows?: number;
+  peopleDim?: number;
 }
 
 /**
@@ -35,13 +42,19 @@ export interface Batch {
   numeric: Float32Array;
   userVectors?: Float32Array;
   userBiases?: Float32Array;
+  /** batch × textWidth text vectors, when the net has a text path. */
+  text?: Float32Array;
+  /** batch × PEOPLE_SLOTS people rows (−1 = empty slot), when the net has a people path. */
+  people?: Int32Array;
 }
 
 /**
  * The neural hybrid rating model: r̂ = μ + b_u + keep·b_i [+ keep·p_u·q_i] + MLP([p_u, keep·q_i,
- * ReLU(G·genres), ReLU(N·numeric), 1 − keep]), where the MLP is ReLU+dropout hidden layers and a
- * linear output. The last input tells the MLP the movie embedding is absent, so the same net
- * predicts films with ratings and films known only by their content.
+ * ReLU(G·genres), ReLU(N·numeric), [ReLU(T·text)], [mean of the people's embeddings], 1 − keep]),
+ * where the MLP is ReLU+dropout hidden layers and a linear output. The last input tells the MLP
+ * the movie embedding is absent, so the same net predicts films with ratings and films known only
+ * by their content. The text and people paths exist only when configured; they are content, so
+ * movie-embedding dropout leaves them on.
  */
 export class HybridNet {
   readonly userEmb: Embedding;
@@ -50,6 +63,8 @@ export class HybridNet {
   readonly itemBias: Embedding;
   readonly genreLayer: Dense;
   readonly numericLayer: Dense;
+  readonly textLayer?: Dense;
+  readonly peopleEmb?: Embedding;
   readonly layers: Dense[];
   readonly output: Dense;
   /** Width of the concatenated input of the first hidden layer. */
@@ -60,6 +75,13 @@ export class HybridNet {
   private numericH = new Float32Array(0);
   private dGenre = new Float32Array(0);
   private dNumeric = new Float32Array(0);
+  private textH = new Float32Array(0);
+  private dText = new Float32Array(0);
+  /** One slot's people rows and weights (1/people of the movie, 0 for an empty slot). */
+  private slotIds = new Int32Array(0);
+  private slotWeights = new Float32Array(0);
+  private readonly textDim: number;
+  private readonly peopleDim: number;
   /** x[0] is the concatenation; x[l + 1] the output of hidden layer l (after ReLU and dropout). */
   private x: Float32Array[] = [];
   private dx: Float32Array[] = [];
@@ -81,7 +103,16 @@ export class HybridNet {
     this.itemBias = new Embedding(nItems, 1, rng, { name: 'itemBias', std: 0, decay: false });
     this.genreLayer = new Dense(config.genreWidth, genreDim, rng, 'genre');
     this.numericLayer = new Dense(NUMERIC_WIDTH, numericDim, rng, 'numeric');
-    this.width = userDim + itemDim + genreDim + numericDim + 1;
+    // Built only when asked for, so a net without them draws the same initial values as before.
+    this.textDim = (config.textWidth ?? 0) > 0 ? (config.textDim ?? 0) : 0;
+    if (this.textDim > 0) this.textLayer = new Dense(config.textWidth ?? 0, this.textDim, rng, 'text');
+    this.peopleDim = (config.peopleRows ?? 0) > 0 ? (config.peopleDim ?? 0) : 0;
+    if (this.peopleDim > 0)
+      this.peopleEmb = new Embedding(config.peopleRows ?? 0, this.peopleDim, rng, {
+        name: 'people',
+        std: 0.05,
+      });
+    this.width = userDim + itemDim + genreDim + numericDim + this.textDim + this.peopleDim + 1;
     this.layers = [];
     let fanIn = this.width;
     for (const [k, w] of hidden.entries()) {
@@ -93,11 +124,21 @@ export class HybridNet {
 
   /** Every dense parameter (updated each step) in a fixed order. */
   denseParams(): Param[] {
-    return [this.genreLayer, this.numericLayer, ...this.layers, this.output].flatMap((l) => l.params);
+    const text = this.textLayer === undefined ? [] : [this.textLayer];
+    return [this.genreLayer, this.numericLayer, ...text, ...this.layers, this.output].flatMap(
+      (l) => l.params,
+    );
   }
 
   embeddings(): Embedding[] {
-    return [this.userEmb, this.itemEmb, this.userBias, this.itemBias];
+    const people = this.peopleEmb === undefined ? [] : [this.peopleEmb];
+    return [this.userEmb, this.itemEmb, this.userBias, this.itemBias, ...people];
+  }
+
+  /** Column of the text path's output in the concatenation (the people path follows it). */
+  private get textOffset(): number {
+    const { userDim, itemDim, genreDim, numericDim } = this.config;
+    return userDim + itemDim + genreDim + numericDim;
   }
 
   /** Every parameter, dense then tables: the order state() writes them in. */
@@ -114,6 +155,10 @@ export class HybridNet {
     this.numericH = new Float32Array(size * numericDim);
     this.dGenre = new Float32Array(size * genreDim);
     this.dNumeric = new Float32Array(size * numericDim);
+    this.textH = new Float32Array(size * this.textDim);
+    this.dText = new Float32Array(size * this.textDim);
+    this.slotIds = new Int32Array(size);
+    this.slotWeights = new Float32Array(size);
     const widths = [this.width, ...this.layers.map((l) => l.outDim)];
     this.x = widths.map((w) => new Float32Array(size * w));
     this.dx = widths.map((w) => new Float32Array(size * w));
@@ -178,7 +223,36 @@ export class HybridNet {
     this.itemEmb.forward(batch.items, n, x0, w, userDim, batch.keep);
     copyRows(this.genreH, genreDim, n, x0, w, userDim + itemDim);
     copyRows(this.numericH, numericDim, n, x0, w, userDim + itemDim + genreDim);
+    if (this.textLayer !== undefined) {
+      if (batch.text === undefined) throw new Error('neural: the net has a text path but the batch no text');
+      this.textLayer.forward(batch.text, n, this.textH);
+      reluForward(this.textH, n * this.textDim);
+      copyRows(this.textH, this.textDim, n, x0, w, this.textOffset);
+    }
+    if (this.peopleEmb !== undefined) this.peopleForward(batch, x0);
     for (let b = 0; b < n; b++) x0[b * w + w - 1] = 1 - batch.keep[b];
+  }
+
+  /** The mean embedding of each sample's people into its columns of x0 (zeros with nobody). */
+  private peopleForward(batch: Batch, x0: Float32Array): void {
+    const people = batch.people;
+    if (people === undefined) throw new Error('neural: the net has a people path but the batch no people');
+    const t = (this.peopleEmb as Embedding).table.value;
+    const d = this.peopleDim;
+    const w = this.width;
+    const offset = this.textOffset + this.textDim;
+    for (let b = 0; b < batch.size; b++) {
+      const dst = b * w + offset;
+      x0.fill(0, dst, dst + d);
+      let count = 0;
+      for (let s = 0; s < PEOPLE_SLOTS; s++) {
+        const row = people[b * PEOPLE_SLOTS + s];
+        if (row < 0) continue;
+        count++;
+        for (let c = 0; c < d; c++) x0[dst + c] += t[row * d + c];
+      }
+      if (count > 1) for (let c = 0; c < d; c++) x0[dst + c] /= count;
+    }
   }
 
   /**
@@ -221,6 +295,11 @@ export class HybridNet {
     readRows(d0, w, userDim + itemDim + genreDim, n, this.dNumeric, numericDim);
     reluBackward(this.numericH, this.dNumeric, n * numericDim);
     this.numericLayer.backward(batch.numeric, this.dNumeric, n, null);
+    if (this.textLayer !== undefined) {
+      readRows(d0, w, this.textOffset, n, this.dText, this.textDim);
+      reluBackward(this.textH, this.dText, n * this.textDim);
+      this.textLayer.backward(batch.text as Float32Array, this.dText, n, null);
+    }
   }
 
   /**
@@ -241,6 +320,28 @@ export class HybridNet {
     this.itemEmb.backward(batch.items, d0, n, w, this.config.userDim, batch.keep, reg);
     this.userBias.backward(batch.users, dPred, n, 1, 0, null, regBias);
     this.itemBias.backward(batch.items, dPred, n, 1, 0, batch.keep, regBias);
+    if (this.peopleEmb !== undefined) this.peopleBackward(batch, d0, reg);
+  }
+
+  /** Scatters the people columns of d0, each person getting 1/(people of the movie) of it. */
+  private peopleBackward(batch: Batch, d0: Float32Array, reg: number): void {
+    const n = batch.size;
+    const people = batch.people as Int32Array;
+    if (this.slotIds.length < n) {
+      this.slotIds = new Int32Array(n);
+      this.slotWeights = new Float32Array(n);
+    }
+    const offset = this.textOffset + this.textDim;
+    for (let s = 0; s < PEOPLE_SLOTS; s++) {
+      for (let b = 0; b < n; b++) {
+        let count = 0;
+        for (let k = 0; k < PEOPLE_SLOTS; k++) if (people[b * PEOPLE_SLOTS + k] >= 0) count++;
+        const row = people[b * PEOPLE_SLOTS + s];
+        this.slotIds[b] = row < 0 ? 0 : row;
+        this.slotWeights[b] = row < 0 ? 0 : 1 / count;
+      }
+      (this.peopleEmb as Embedding).backward(this.slotIds, d0, n, this.width, offset, this.slotWeights, reg);
+    }
   }
 
   /**
@@ -318,15 +419,38 @@ export class HybridNet {
   }
 }
 
-/** A batch for scoring catalog items: user vectors all zero, capacity `size`. */
-export function scoringBatch(features: ItemFeatures, size: number, userDim: number): Batch {
-  return {
+/** An empty batch of capacity `size` with room for every input `features` has. */
+export function itemBatch(features: ItemFeatures, size: number): Batch {
+  const batch: Batch = {
     size: 0,
     users: new Int32Array(size),
     items: new Int32Array(size),
     keep: new Float32Array(size),
     genres: new Float32Array(size * features.genreWidth),
     numeric: new Float32Array(size * NUMERIC_WIDTH),
+  };
+  if (features.text !== undefined) batch.text = new Float32Array(size * (features.textWidth ?? 0));
+  if (features.people !== undefined) batch.people = new Int32Array(size * PEOPLE_SLOTS);
+  return batch;
+}
+
+/** Item i's content rows (genres, numbers, text, people) into sample k of `batch`. */
+export function copyItem(features: ItemFeatures, i: number, batch: Batch, k: number): void {
+  const g = features.genreWidth;
+  batch.genres.set(features.genres.subarray(i * g, (i + 1) * g), k * g);
+  batch.numeric.set(features.numeric.subarray(i * NUMERIC_WIDTH, (i + 1) * NUMERIC_WIDTH), k * NUMERIC_WIDTH);
+  if (features.text !== undefined && batch.text !== undefined) {
+    const t = features.textWidth ?? 0;
+    batch.text.set(features.text.subarray(i * t, (i + 1) * t), k * t);
+  }
+  if (features.people !== undefined && batch.people !== undefined)
+    batch.people.set(features.people.subarray(i * PEOPLE_SLOTS, (i + 1) * PEOPLE_SLOTS), k * PEOPLE_SLOTS);
+}
+
+/** A batch for scoring catalog items: user vectors all zero, capacity `size`. */
+export function scoringBatch(features: ItemFeatures, size: number, userDim: number): Batch {
+  return {
+    ...itemBatch(features, size),
     userVectors: new Float32Array(size * userDim),
     userBiases: new Float32Array(size),
   };
@@ -340,17 +464,12 @@ export function fillItems(
   to: number,
   keepOf: Uint8Array,
 ): void {
-  const g = features.genreWidth;
   batch.size = to - from;
   for (let k = 0; k < batch.size; k++) {
     const i = from + k;
     batch.items[k] = i;
     batch.keep[k] = keepOf[i];
-    batch.genres.set(features.genres.subarray(i * g, (i + 1) * g), k * g);
-    batch.numeric.set(
-      features.numeric.subarray(i * NUMERIC_WIDTH, (i + 1) * NUMERIC_WIDTH),
-      k * NUMERIC_WIDTH,
-    );
+    copyItem(features, i, batch, k);
   }
 }
 

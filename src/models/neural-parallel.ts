@@ -1,5 +1,6 @@
 import type { Rng } from '../math/random.js';
 import { threadCount, WorkerPool } from '../util/workers.js';
+import { PEOPLE_SLOTS } from './neural-content.js';
 import type { ItemFeatures } from './neural-features.js';
 import { NUMERIC_WIDTH } from './neural-features.js';
 import type { Batch, HybridNet } from './neural-net.js';
@@ -42,6 +43,8 @@ export async function parallelEngine(
     keep: sharedF32(half),
     genres: sharedF32(half * features.genreWidth),
     numeric: sharedF32(half * NUMERIC_WIDTH),
+    text: sharedF32(half * (features.textWidth ?? 0)),
+    people: new Int32Array(new SharedArrayBuffer(Math.max(1, half * PEOPLE_SLOTS) * 4)),
     targets: sharedF32(half),
     dPred: sharedF32(half),
     inputGrad: sharedF32(half * net.width),
@@ -65,6 +68,7 @@ export async function parallelEngine(
     throw error;
   }
   const g = features.genreWidth;
+  const t = features.textWidth ?? 0;
   const workerBatch: Batch = {
     size: 0,
     users: io.users,
@@ -72,6 +76,8 @@ export async function parallelEngine(
     keep: io.keep,
     genres: io.genres,
     numeric: io.numeric,
+    // Only the people rows matter here: the main thread scatters the worker's people gradients.
+    ...(features.people === undefined ? {} : { people: io.people }),
   };
   return {
     async gradients(
@@ -91,6 +97,9 @@ export async function parallelEngine(
       io.keep.set(batch.keep.subarray(mine, size));
       io.genres.set(batch.genres.subarray(mine * g, size * g));
       io.numeric.set(batch.numeric.subarray(mine * NUMERIC_WIDTH, size * NUMERIC_WIDTH));
+      if (batch.text !== undefined) io.text.set(batch.text.subarray(mine * t, size * t));
+      if (batch.people !== undefined)
+        io.people.set(batch.people.subarray(mine * PEOPLE_SLOTS, size * PEOPLE_SLOTS));
       io.targets.set(targets.subarray(mine, size));
       // The worker's dropout stream is seeded from this thread's, so a run is reproducible.
       const pending = pool.run<number>({

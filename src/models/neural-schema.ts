@@ -28,6 +28,36 @@ export const neuralSchema = {
     description: 'first hidden layer after the concatenation',
   },
   layer2: { type: 'int', default: 64, min: 0, max: 4096, description: 'second hidden layer (0 = none)' },
+  textDims: {
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 512,
+    description:
+      "the movie's text (title, genres, overview, tagline, keywords, tags, people) as an LSA vector of this many dimensions, a further input (0 = off)",
+  },
+  textHidden: {
+    type: 'int',
+    default: 16,
+    min: 1,
+    max: 1024,
+    description: 'output of the text-vector Dense+ReLU',
+  },
+  people: {
+    type: 'bool',
+    default: false,
+    description:
+      'director + top-3 cast embeddings (averaged) as a further input, where the metadata has them',
+  },
+  peopleDim: { type: 'int', default: 8, min: 1, max: 1024, description: 'size of a person embedding' },
+  peopleMinCount: {
+    type: 'int',
+    default: 2,
+    min: 1,
+    max: 1000,
+    description:
+      'rated training films a person needs to get an embedding of their own (others share "unknown")',
+  },
   dot: {
     type: 'bool',
     default: false,

@@ -2,8 +2,8 @@ import { Rng } from '../math/random.js';
 import { Adam } from '../nn/adam.js';
 import { yieldToEventLoop } from '../util/async.js';
 import { checkAborted } from './base.js';
-import { type ItemFeatures, NUMERIC_WIDTH } from './neural-features.js';
-import type { Batch, HybridNet } from './neural-net.js';
+import type { ItemFeatures } from './neural-features.js';
+import { type Batch, copyItem, type HybridNet, itemBatch } from './neural-net.js';
 
 /** Rating triples over dense indices. */
 export interface Rows {
@@ -70,14 +70,7 @@ export class BatchGatherer {
     private readonly features: ItemFeatures,
     capacity: number,
   ) {
-    this.batch = {
-      size: 0,
-      users: new Int32Array(capacity),
-      items: new Int32Array(capacity),
-      keep: new Float32Array(capacity),
-      genres: new Float32Array(capacity * features.genreWidth),
-      numeric: new Float32Array(capacity * NUMERIC_WIDTH),
-    };
+    this.batch = itemBatch(features, capacity);
     this.targets = new Float32Array(capacity);
   }
 
@@ -90,7 +83,6 @@ export class BatchGatherer {
     rng: Rng | null,
   ): Batch {
     const b = this.batch;
-    const g = this.features.genreWidth;
     b.size = to - from;
     for (let k = 0; k < b.size; k++) {
       const r = order === null ? from + k : order[from + k];
@@ -98,11 +90,7 @@ export class BatchGatherer {
       b.users[k] = rows.users[r];
       b.items[k] = item;
       b.keep[k] = rng !== null && movieDropout > 0 && rng.next() < movieDropout ? 0 : 1;
-      b.genres.set(this.features.genres.subarray(item * g, (item + 1) * g), k * g);
-      b.numeric.set(
-        this.features.numeric.subarray(item * NUMERIC_WIDTH, (item + 1) * NUMERIC_WIDTH),
-        k * NUMERIC_WIDTH,
-      );
+      copyItem(this.features, item, b, k);
       this.targets[k] = rows.ratings[r];
     }
     return b;

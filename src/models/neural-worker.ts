@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { Rng } from '../math/random.js';
+import { PEOPLE_SLOTS } from './neural-content.js';
 import { NUMERIC_WIDTH } from './neural-features.js';
 import { type Batch, HybridNet, type NetConfig } from './neural-net.js';
 
@@ -15,6 +16,8 @@ export interface WorkerIo {
   keep: Float32Array;
   genres: Float32Array;
   numeric: Float32Array;
+  text: Float32Array;
+  people: Int32Array;
   targets: Float32Array;
   dPred: Float32Array;
   inputGrad: Float32Array;
@@ -39,6 +42,8 @@ function step(size: number, total: number, seed: number): number {
     genres: io.genres.subarray(0, size * g),
     numeric: io.numeric.subarray(0, size * NUMERIC_WIDTH),
   };
+  if (net.textLayer !== undefined) batch.text = io.text.subarray(0, size * (net.config.textWidth ?? 0));
+  if (net.peopleEmb !== undefined) batch.people = io.people.subarray(0, size * PEOPLE_SLOTS);
   net.forward(batch, pred, new Rng(seed));
   let sse = 0;
   for (let k = 0; k < size; k++) {

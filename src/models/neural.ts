@@ -1,7 +1,20 @@
 import type { Movie } from '../data/dataset.js';
 import type { Interactions } from '../data/interactions.js';
 import { Rng } from '../math/random.js';
+import { Vocabulary } from '../text/corpus.js';
+import { FittedEncoder, type FittedEncoderState } from '../text/fitted-encoder.js';
 import { checkAborted, Recommender, requireFinite } from './base.js';
+import {
+  addContentFeatures,
+  encodePeople,
+  encodeText,
+  fitPeopleSpace,
+  fitTextSpace,
+  PEOPLE_SLOTS,
+  type PeopleSpace,
+  peopleSpaceOf,
+  type TextSpace,
+} from './neural-content.js';
 import {
   encodeMovie,
   type FeatureSpace,
@@ -37,6 +50,9 @@ interface NeuralFit {
   clamp: [number, number];
   /** 1 for items with training ratings (their embedding is learned), 0 for content-only items. */
   rated: Uint8Array;
+  /** The optional inputs' encoders (textDims > 0, people). */
+  text?: TextSpace;
+  people?: PeopleSpace;
   bestEpoch: number;
   validationRmse: number;
 }
@@ -66,8 +82,11 @@ export class NeuralModel extends Recommender<NeuralParams> {
     const rng = new Rng(p.seed);
     const space = fitFeatureSpace(train, options.movies, options.itemGenres);
     const features = itemFeatures(space, train.nItems, options.movies, options.itemGenres);
+    const text = p.textDims > 0 ? fitTextSpace(options.movies, train.nItems, p.textDims, p.seed) : undefined;
+    const people = p.people ? fitPeopleSpace(train, options.movies, p.peopleMinCount) : undefined;
+    addContentFeatures(features, train.nItems, options.movies, text, people);
     const { fit, validation } = splitValidation(train, p.validationFraction, rng);
-    const net = new HybridNet(this.netConfig(train, space), rng);
+    const net = new HybridNet(this.netConfig(train, space, people), rng);
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
     for (const r of train.ratings) {
@@ -103,7 +122,17 @@ export class NeuralModel extends Recommender<NeuralParams> {
     const counts = train.itemCounts();
     const rated = Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0));
     this.commit(
-      { net, space, features, clamp, rated, bestEpoch: result.bestEpoch, validationRmse: result.bestRmse },
+      {
+        net,
+        space,
+        features,
+        clamp,
+        rated,
+        text,
+        people,
+        bestEpoch: result.bestEpoch,
+        validationRmse: result.bestRmse,
+      },
       train,
     );
     this.lastFit = {
@@ -114,7 +143,7 @@ export class NeuralModel extends Recommender<NeuralParams> {
     return this;
   }
 
-  private netConfig(train: Interactions, space: FeatureSpace): NetConfig {
+  private netConfig(train: Interactions, space: FeatureSpace, people: PeopleSpace | undefined): NetConfig {
     const p = this.params;
     return {
       nUsers: train.nUsers,
@@ -127,6 +156,11 @@ export class NeuralModel extends Recommender<NeuralParams> {
       hidden: [p.layer1, p.layer2].filter((w) => w > 0),
       dropout: p.dropout,
       dot: p.dot,
+      textWidth: p.textDims,
+      textDim: p.textHidden,
+      // Row 0 is "unknown person", so a vocabulary of none still has a row for everyone.
+      peopleRows: people === undefined ? 0 : people.names.length + 1,
+      peopleDim: p.peopleDim,
     };
   }
 
@@ -155,13 +189,7 @@ export class NeuralModel extends Recommender<NeuralParams> {
   }
 
   /** One-sample batch of `user` with a movie given by its feature rows. */
-  private predictOne(
-    user: UserRef,
-    item: number,
-    keep: number,
-    genres: Float32Array,
-    numeric: Float32Array,
-  ): number {
+  private predictOne(user: UserRef, item: number, keep: number, content: ContentRows): number {
     const { net, clamp } = this.requireFit();
     const { vector, bias } = this.userState(user);
     const batch: Batch = {
@@ -169,8 +197,7 @@ export class NeuralModel extends Recommender<NeuralParams> {
       users: Int32Array.of(0),
       items: Int32Array.of(item),
       keep: Float32Array.of(keep),
-      genres,
-      numeric,
+      ...content,
       userVectors: vector,
       userBiases: Float32Array.of(bias),
     };
@@ -182,27 +209,29 @@ export class NeuralModel extends Recommender<NeuralParams> {
   protected estimate(user: UserRef, item: number): Estimate {
     const { features, rated } = this.requireFit();
     const g = features.genreWidth;
-    const value = this.predictOne(
-      user,
-      item,
-      rated[item],
-      features.genres.subarray(item * g, (item + 1) * g),
-      features.numeric.subarray(item * NUMERIC_WIDTH, (item + 1) * NUMERIC_WIDTH),
-    );
+    const t = features.textWidth ?? 0;
+    const value = this.predictOne(user, item, rated[item], {
+      genres: features.genres.subarray(item * g, (item + 1) * g),
+      numeric: features.numeric.subarray(item * NUMERIC_WIDTH, (item + 1) * NUMERIC_WIDTH),
+      text: features.text?.subarray(item * t, (item + 1) * t),
+      people: features.people?.subarray(item * PEOPLE_SLOTS, (item + 1) * PEOPLE_SLOTS),
+    });
     return { ok: true, value };
   }
 
   /**
    * Predicted rating of a film that need not be in the catalog, from its content alone (genres,
-   * TMDB vote average and count, popularity, year, runtime; missing fields are allowed): the
+   * TMDB vote average and count, popularity, year, runtime, and with those options its text and
+   * director/cast, encoded by the encoders fitted in training; missing fields are allowed): the
    * movie-embedding path is switched off, as in training's movie-embedding dropout. `user` is a
    * trained user's index or a user folded in by this model.
    */
   predictContent(user: UserRef, movie: Movie): Estimate {
-    const { space, net } = this.requireFit();
+    const { space, net, text, people } = this.requireFit();
     if (typeof movie !== 'object' || movie === null || !Array.isArray(movie.genres)) {
       throw new Error('neural.predictContent: movie must be an object with a genres array');
     }
+    checkTextFields(movie);
     if (typeof user === 'number') {
       if (!Number.isInteger(user) || user < 0 || user >= net.config.nUsers)
         return { ok: false, reason: `neural: unknown user ${user}` };
@@ -215,7 +244,16 @@ export class NeuralModel extends Recommender<NeuralParams> {
     const genres = new Float32Array(genreWidth(space));
     const numeric = new Float32Array(NUMERIC_WIDTH);
     encodeMovie(space, movie.genres, movie, genres, numeric);
-    const value = this.predictOne(user, 0, 0, genres, numeric);
+    const content: ContentRows = { genres, numeric };
+    if (text !== undefined) {
+      content.text = new Float32Array(text.width);
+      encodeText(text, movie, content.text);
+    }
+    if (people !== undefined) {
+      content.people = new Int32Array(PEOPLE_SLOTS);
+      encodePeople(people, movie, content.people);
+    }
+    const value = this.predictOne(user, 0, 0, content);
     if (!Number.isFinite(value))
       return { ok: false, reason: `neural: the content estimate is not finite (${value})` };
     return { ok: true, value };
@@ -248,6 +286,12 @@ export class NeuralModel extends Recommender<NeuralParams> {
     arrays['space.mean'] = fit.space.mean;
     arrays['space.std'] = fit.space.std;
     arrays.rated = fit.rated;
+    if (fit.features.text !== undefined) arrays['features.text'] = fit.features.text;
+    if (fit.features.people !== undefined) arrays['features.people'] = fit.features.people;
+    if (fit.text !== undefined) {
+      arrays['text.idf'] = fit.text.encoder.state.idf;
+      arrays['text.lsa'] = fit.text.encoder.state.lsa;
+    }
     return {
       params: { ...this.params },
       meta: {
@@ -257,6 +301,16 @@ export class NeuralModel extends Recommender<NeuralParams> {
         genres: fit.space.genres,
         bestEpoch: fit.bestEpoch,
         validationRmse: Number.isFinite(fit.validationRmse) ? fit.validationRmse : null,
+        ...(fit.text === undefined
+          ? {}
+          : {
+              text: {
+                terms: fit.text.vocab.terms,
+                lsaDims: fit.text.encoder.state.lsaDims,
+                encoder: fit.text.encoder.state.params,
+              },
+            }),
+        ...(fit.people === undefined ? {} : { people: fit.people.names }),
       },
       arrays,
     };
@@ -270,6 +324,8 @@ export class NeuralModel extends Recommender<NeuralParams> {
       genres: string[];
       bestEpoch: number;
       validationRmse: number | null;
+      text?: { terms: string[]; lsaDims: number; encoder: FittedEncoderState['params'] };
+      people?: string[];
     };
     if (meta.config.nUsers !== train.nUsers || meta.config.nItems !== train.nItems) {
       throw new Error(
@@ -294,6 +350,22 @@ export class NeuralModel extends Recommender<NeuralParams> {
       numeric: Float32Array.from(state.arrays['features.numeric']),
       genreWidth: meta.config.genreWidth,
     };
+    const text = restoreText(meta.text, meta.config, state.arrays);
+    if (text !== undefined) {
+      features.textWidth = text.width;
+      features.text = Float32Array.from(
+        requireArray(state.arrays, 'features.text', net.config.nItems * text.width),
+      );
+    }
+    let people: PeopleSpace | undefined;
+    if ((meta.config.peopleRows ?? 0) > 0) {
+      if (!Array.isArray(meta.people) || meta.people.length + 1 !== meta.config.peopleRows)
+        throw new Error('neural.restore: the people vocabulary is missing or does not match the net');
+      people = peopleSpaceOf(meta.people.map(String));
+      features.people = Int32Array.from(
+        requireArray(state.arrays, 'features.people', net.config.nItems * PEOPLE_SLOTS),
+      );
+    }
     this.commit(
       {
         net,
@@ -301,12 +373,65 @@ export class NeuralModel extends Recommender<NeuralParams> {
         features,
         clamp: meta.clamp,
         rated: Uint8Array.from(state.arrays.rated),
+        text,
+        people,
         bestEpoch: meta.bestEpoch,
         validationRmse: meta.validationRmse ?? Number.NaN,
       },
       train,
     );
   }
+}
+
+/** The text and people fields the optional inputs read: strings and string arrays, or absent. */
+function checkTextFields(movie: Movie): void {
+  const m = movie as unknown as Record<string, unknown>;
+  for (const field of ['title', 'overview', 'tagline', 'director']) {
+    if (m[field] !== undefined && m[field] !== null && typeof m[field] !== 'string')
+      throw new Error(`neural.predictContent: movie.${field} must be a string`);
+  }
+  for (const field of ['cast', 'keywords', 'tags']) {
+    const v = m[field];
+    if (v !== undefined && v !== null && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
+      throw new Error(`neural.predictContent: movie.${field} must be an array of strings`);
+  }
+}
+
+/** A movie's content rows for a one-sample batch. */
+type ContentRows = Pick<Batch, 'genres' | 'numeric' | 'text' | 'people'>;
+
+function requireArray(
+  arrays: ModelState['arrays'],
+  name: string,
+  length: number,
+): ModelState['arrays'][string] {
+  const values = arrays[name];
+  if (values === undefined || values.length !== length)
+    throw new Error(`neural.restore: array '${name}' is missing or has the wrong size`);
+  return values;
+}
+
+/** The text encoder a state saved (meta.text + text.idf/text.lsa), or undefined when the net has no text path. */
+function restoreText(
+  meta: { terms: string[]; lsaDims: number; encoder: FittedEncoderState['params'] } | undefined,
+  config: NetConfig,
+  arrays: ModelState['arrays'],
+): TextSpace | undefined {
+  const width = config.textWidth ?? 0;
+  if (width === 0) return undefined;
+  if (meta === undefined || !Array.isArray(meta.terms))
+    throw new Error('neural.restore: the net has a text path but the state no text encoder');
+  const nTerms = meta.terms.length;
+  const lsaDims = Number(meta.lsaDims);
+  const encoder = new FittedEncoder({
+    params: meta.encoder,
+    idf: Float32Array.from(requireArray(arrays, 'text.idf', nTerms)),
+    lsa: Float32Array.from(requireArray(arrays, 'text.lsa', nTerms * lsaDims)),
+    lsaDims,
+    termCf: new Float32Array(0),
+    cfDims: 0,
+  });
+  return { encoder, vocab: new Vocabulary(meta.terms.map(String)), width };
 }
 
 /**
