@@ -1,4 +1,5 @@
 import type { Interactions } from '../data/interactions.js';
+import type { Rng } from '../math/random.js';
 
 /** Row marks in a split mask: which part each rating goes to. */
 export const TRAIN = 0;
@@ -28,6 +29,24 @@ export function partition(data: Interactions, mask: Uint8Array, withFoldIn = fal
   const parts: Parts = { train: data.subset(rows[TRAIN]), test: data.subset(rows[TEST]) };
   if (withFoldIn) parts.foldIn = data.subset(rows[FOLD_IN]);
   return parts;
+}
+
+/**
+ * A seeded random holdout of `data`'s rows: one `rng.permutation(data.size)`, its first
+ * `round(fraction · size)` rows held out, the rest kept. Both are views of that permutation, so rows
+ * come in random order; sort them when the order of the file matters. `round` differs by caller
+ * (the random split rounds up like sklearn; the models keep the rounding their results were
+ * measured with) and its count is clamped to 0..size.
+ */
+export function randomHoldout(
+  data: Interactions,
+  fraction: number,
+  rng: Rng,
+  round: (x: number) => number = Math.ceil,
+): { held: Int32Array; kept: Int32Array } {
+  const order = rng.permutation(data.size);
+  const nHeld = Math.max(0, Math.min(data.size, round(fraction * data.size)));
+  return { held: order.subarray(0, nHeld), kept: order.subarray(nHeld) };
 }
 
 /**

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/dataset.js';
 import type { Interactions } from '../data/interactions.js';
+import { Rng } from '../math/random.js';
 import { dataset, interactions, type Row, synthetic } from './eval.fixture.js';
-import { pyRound } from './split-helpers.js';
+import { pyRound, randomHoldout } from './split-helpers.js';
 import { type Fold, PROTOCOLS, splitFolds } from './splits.js';
 
 /** "user:item:timestamp" of every row, sorted: a part's content regardless of order. */
@@ -31,6 +32,31 @@ describe('pyRound', () => {
     // Python rounds the double as it is: 0.7 · 45 is 31.499999999999996 there too, and rounds to 31.
     expect(pyRound(0.7 * 45)).toBe(31);
     expect(pyRound((1 - 0.7) * 15)).toBe(5); // 4.500000000000001, as in Python
+  });
+});
+
+describe('randomHoldout', () => {
+  const data = synthetic(4).ratings;
+
+  it('cuts one seeded permutation after the rounded count', () => {
+    const order = new Rng(9).permutation(data.size);
+    const want = Math.ceil(0.25 * data.size);
+    const { held, kept } = randomHoldout(data, 0.25, new Rng(9));
+    expect(held.length).toBe(want);
+    expect([...held]).toEqual([...order.subarray(0, want)]);
+    expect([...kept]).toEqual([...order.subarray(want)]);
+  });
+
+  it("rounds with the caller's rule and never holds out more than all rows", () => {
+    const tiny = interactions(1, 3, [
+      [0, 0, 1, 0],
+      [0, 1, 2, 0],
+      [0, 2, 3, 0],
+    ]);
+    expect(randomHoldout(tiny, 0.5, new Rng(1)).held.length).toBe(2); // ceil(1.5)
+    expect(randomHoldout(tiny, 0.5, new Rng(1), Math.floor).held.length).toBe(1);
+    expect(randomHoldout(tiny, 0.5, new Rng(1), () => 7).held.length).toBe(3);
+    expect(randomHoldout(tiny, 0.5, new Rng(1), () => -1).kept.length).toBe(3);
   });
 });
 

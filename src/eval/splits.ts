@@ -8,6 +8,7 @@ import {
   groupRowsByUser,
   partition,
   pyRound,
+  randomHoldout,
   requireNonEmpty,
   TEST,
 } from './split-helpers.js';
@@ -122,10 +123,9 @@ function split(
       return uFolds(dataset);
     case 'random': {
       // Like Surprise's and sklearn's train_test_split: the test size rounds up.
-      const order = new Rng(seed).permutation(data.size);
+      const { held } = randomHoldout(data, testFraction, new Rng(seed), Math.ceil);
       const mask = new Uint8Array(data.size);
-      const nTest = Math.ceil(testFraction * data.size);
-      for (let k = 0; k < nTest; k++) mask[order[k]] = TEST;
+      for (const k of held) mask[k] = TEST;
       return [{ name: 'holdout', ...partition(data, mask) }];
     }
     case 'stratified':

@@ -1,4 +1,5 @@
 import type { Interactions } from '../data/interactions.js';
+import { randomHoldout } from '../eval/split-helpers.js';
 import { Rng } from '../math/random.js';
 import { checkAborted, Recommender } from './base.js';
 import { Baseline } from './baseline.js';
@@ -348,12 +349,8 @@ export function carveValidation(
   fraction: number,
   seed: number,
 ): { fitPart: Interactions; validPart: Interactions } {
-  const n = train.size;
-  const perm = new Rng(seed).permutation(n);
-  const nValid = Math.round(fraction * n);
-  const valid = perm.slice(0, nValid).sort();
-  const fit = perm.slice(nValid).sort();
-  return { fitPart: train.subset(fit), validPart: train.subset(valid) };
+  const { held, kept } = randomHoldout(train, fraction, new Rng(seed), Math.round);
+  return { fitPart: train.subset(kept.slice().sort()), validPart: train.subset(held.slice().sort()) };
 }
 
 export const ensembleEntry: ModelEntry = {

@@ -1,5 +1,6 @@
 import type { Movie } from '../data/dataset.js';
 import type { Interactions } from '../data/interactions.js';
+import { randomHoldout } from '../eval/split-helpers.js';
 import { Rng } from '../math/random.js';
 import { Vocabulary } from '../text/corpus.js';
 import { FittedEncoder, type FittedEncoderState } from '../text/fitted-encoder.js';
@@ -443,18 +444,13 @@ export function splitValidation(
   fraction: number,
   rng: Rng,
 ): { fit: Rows; validation: Rows } {
-  const n = train.size;
-  const nVal = Math.min(n - 1, Math.floor(n * fraction));
-  const order = rng.permutation(n);
-  const pick = (from: number, to: number): Rows => {
-    const idx = order.subarray(from, to);
-    return {
-      users: Int32Array.from(idx, (k) => train.users[k]),
-      items: Int32Array.from(idx, (k) => train.items[k]),
-      ratings: Float32Array.from(idx, (k) => train.ratings[k]),
-    };
-  };
-  return { validation: pick(0, Math.max(0, nVal)), fit: pick(Math.max(0, nVal), n) };
+  const { held, kept } = randomHoldout(train, fraction, rng, (x) => Math.min(train.size - 1, Math.floor(x)));
+  const pick = (idx: Int32Array): Rows => ({
+    users: Int32Array.from(idx, (k) => train.users[k]),
+    items: Int32Array.from(idx, (k) => train.items[k]),
+    ratings: Float32Array.from(idx, (k) => train.ratings[k]),
+  });
+  return { validation: pick(held), fit: pick(kept) };
 }
 
 function mean(values: Float32Array): number {
