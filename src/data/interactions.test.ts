@@ -36,6 +36,12 @@ describe('Interactions', () => {
     expect(data.globalMean()).toBe(3);
   });
 
+  it('gives the rating range, and refuses one for no ratings', () => {
+    expect(data.ratingRange()).toEqual([1, 5]);
+    expect(data.subset([0, 3]).ratingRange()).toEqual([2, 4]);
+    expect(() => data.subset([]).ratingRange()).toThrow(/no ratings/);
+  });
+
   it('gives per-item counts and means, NaN for items without ratings', () => {
     const { counts, means } = data.itemStats();
     expect(Array.from(counts)).toEqual([2, 1, 0, 2]);

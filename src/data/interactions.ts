@@ -87,6 +87,19 @@ export class Interactions {
     return this.ratings.length > 0 ? sum / this.ratings.length : 0;
   }
 
+  /** Lowest and highest rating, [lo, hi]: the range rating models clamp predictions to. */
+  ratingRange(): [number, number] {
+    if (this.ratings.length === 0) throw new Error('ratingRange: no ratings');
+    let lo = this.ratings[0];
+    let hi = lo;
+    for (let k = 1; k < this.ratings.length; k++) {
+      const r = this.ratings[k];
+      if (r < lo) lo = r;
+      if (r > hi) hi = r;
+    }
+    return [lo, hi];
+  }
+
   /** Per-user count of interactions. */
   userCounts(): Int32Array {
     const counts = new Int32Array(this.nUsers);

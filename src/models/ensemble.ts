@@ -183,12 +183,7 @@ export class Ensemble extends Recommender<EnsembleParams> {
     const { memberRmse, blendRmse } = validationRmse(x, validPart.ratings, m, blend);
     checkAborted(options.signal, this.name);
     const [members, fallback] = await fitAll(train, 'on full training');
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (const r of train.ratings) {
-      lo = Math.min(lo, r);
-      hi = Math.max(hi, r);
-    }
+    const [lo, hi] = train.ratingRange();
     this.fitted_ = {
       members,
       fallback,

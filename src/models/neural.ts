@@ -88,12 +88,7 @@ export class NeuralModel extends Recommender<NeuralParams> {
     addContentFeatures(features, train.nItems, options.movies, text, people);
     const { fit, validation } = splitValidation(train, p.validationFraction, rng);
     const net = new HybridNet(this.netConfig(train, space, people), rng);
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (const r of train.ratings) {
-      lo = Math.min(lo, r);
-      hi = Math.max(hi, r);
-    }
+    const [lo, hi] = train.ratingRange();
     net.mu = mean(fit.ratings);
     const clamp: [number, number] = [lo, hi];
     const engine = p.threads === 1 ? undefined : await parallelEngine(net, features, p.threads, p.batchSize);

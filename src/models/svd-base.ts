@@ -124,12 +124,7 @@ export abstract class BiasedMf<P extends MfBaseParams> extends Recommender<P> {
   protected initialise(train: Interactions, rng: Rng, extra: Float64Array[] = []): MfFit {
     if (train.size === 0) throw new Error(`${this.name}: cannot fit an empty matrix (no ratings)`);
     const k = this.k;
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (const r of train.ratings) {
-      if (r < lo) lo = r;
-      if (r > hi) hi = r;
-    }
+    const [lo, hi] = train.ratingRange();
     const fit: MfFit = {
       mu: train.globalMean(),
       ratingMin: lo,
