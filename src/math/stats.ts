@@ -13,3 +13,14 @@ export function mean(values: ArrayLike<number>): number {
   for (let k = 0; k < values.length; k++) sum += values[k];
   return values.length > 0 ? sum / values.length : Number.NaN;
 }
+
+/**
+ * Mean and population standard deviation (divide by n), two-pass so a large mean does not eat the
+ * deviation's precision; both NaN for none.
+ */
+export function meanStd(values: ArrayLike<number>): { mean: number; std: number } {
+  const m = mean(values);
+  let sq = 0;
+  for (let k = 0; k < values.length; k++) sq += (values[k] - m) ** 2;
+  return { mean: m, std: Math.sqrt(sq / values.length) };
+}

@@ -2,6 +2,7 @@ import type { Movie } from '../data/dataset.js';
 import type { Interactions } from '../data/interactions.js';
 import { randomHoldout } from '../eval/split-helpers.js';
 import { Rng } from '../math/random.js';
+import { mean } from '../math/stats.js';
 import { Vocabulary } from '../text/corpus.js';
 import { FittedEncoder, type FittedEncoderState } from '../text/fitted-encoder.js';
 import { checkAborted, Recommender, requireFinite } from './base.js';
@@ -446,12 +447,6 @@ export function splitValidation(
     ratings: Float32Array.from(idx, (k) => train.ratings[k]),
   });
   return { validation: pick(held), fit: pick(kept) };
-}
-
-function mean(values: Float32Array): number {
-  let s = 0;
-  for (const v of values) s += v;
-  return values.length > 0 ? s / values.length : 0;
 }
 
 export const neuralEntry: ModelEntry = {

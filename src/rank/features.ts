@@ -3,6 +3,7 @@
  * source cannot give (an item ALS cannot score, a film without a year) becomes the sentinel named
  * in the table, next to an indicator where the sentinel alone would be ambiguous.
  */
+import { meanStd } from '../math/stats.js';
 import {
   GENERATORS,
   type GeneratorSet,
@@ -98,11 +99,8 @@ interface UserStats {
 function userStats(set: GeneratorSet, history: UserHistory, nItems: number): UserStats {
   const { items, ratings, times, at } = history;
   const count = items.length;
-  let mean = 0;
-  for (let k = 0; k < count; k++) mean += ratings[k];
-  mean = count > 0 ? mean / count : 0;
-  let sq = 0;
-  for (let k = 0; k < count; k++) sq += (ratings[k] - mean) ** 2;
+  // A user with no ratings (a fold-in of nothing) has mean and deviation 0, not NaN.
+  const { mean, std } = count > 0 ? meanStd(ratings) : { mean: 0, std: 0 };
   let first = at;
   const ratedAt = new Float64Array(nItems).fill(Number.NaN);
   for (let k = 0; k < count; k++) {
@@ -132,7 +130,7 @@ function userStats(set: GeneratorSet, history: UserHistory, nItems: number): Use
   return {
     count,
     mean,
-    std: count > 0 ? Math.sqrt(sq / count) : 0,
+    std,
     first,
     prefs,
     genreDev,

@@ -7,6 +7,7 @@
  */
 import type { Movie } from '../data/dataset.js';
 import type { Interactions } from '../data/interactions.js';
+import { mean } from '../math/stats.js';
 import { topK } from '../math/topk.js';
 import { Als } from '../models/als.js';
 import { checkAborted, type Recommender } from '../models/base.js';
@@ -204,13 +205,11 @@ export class GeneratorSet {
     out.fill(0);
     const { items, ratings } = history;
     if (items.length === 0) return;
-    let mean = 0;
-    for (let k = 0; k < ratings.length; k++) mean += ratings[k];
-    mean /= ratings.length;
+    const average = mean(ratings);
     const g = this.nGenres;
     let total = 0;
     for (let k = 0; k < items.length; k++) {
-      if (ratings[k] < mean) continue;
+      if (ratings[k] < average) continue;
       let n = 0;
       for (let c = 0; c < g; c++) n += this.itemGenres[items[k] * g + c];
       for (let c = 0; c < g && n > 0; c++) out[c] += this.itemGenres[items[k] * g + c] / n;
