@@ -1,4 +1,5 @@
 import type { Interactions } from '../data/interactions.js';
+import { rmse } from '../eval/metrics.js';
 import { randomHoldout } from '../eval/split-helpers.js';
 import { Rng } from '../math/random.js';
 import { checkAborted, Recommender } from './base.js';
@@ -313,19 +314,18 @@ function validationRmse(
   m: number,
   blend: Blend,
 ): { memberRmse: number[]; blendRmse: number } {
-  const sq = new Float64Array(m);
-  let blendSq = 0;
-  for (let k = 0; k < y.length; k++) {
-    let b = blend.intercept;
-    for (let j = 0; j < m; j++) {
-      const v = x[k * m + j];
-      sq[j] += (v - y[k]) ** 2;
-      b += blend.weights[j] * v;
-    }
-    blendSq += (b - y[k]) ** 2;
-  }
   const n = y.length;
-  return { memberRmse: Array.from(sq, (s) => Math.sqrt(s / n)), blendRmse: Math.sqrt(blendSq / n) };
+  const column = new Float64Array(n);
+  const blended = new Float64Array(n).fill(blend.intercept);
+  const memberRmse: number[] = [];
+  for (let j = 0; j < m; j++) {
+    for (let k = 0; k < n; k++) {
+      column[k] = x[k * m + j];
+      blended[k] += blend.weights[j] * column[k];
+    }
+    memberRmse.push(rmse(column, y));
+  }
+  return { memberRmse, blendRmse: rmse(blended, y) };
 }
 
 /** The fallback first (its prefix is fixed), then the members under their names. */

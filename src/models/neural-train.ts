@@ -1,3 +1,4 @@
+import { rmse } from '../eval/metrics.js';
 import { Rng } from '../math/random.js';
 import { Adam } from '../nn/adam.js';
 import { yieldToEventLoop } from '../util/async.js';
@@ -192,21 +193,18 @@ function snapshot(params: readonly { value: Float32Array }[], into: Float32Array
   return into;
 }
 
-/** RMSE of the net's clamped predictions on `rows` (no dropout, movie embeddings kept). */
+/** RMSE of the net's clamped predictions on `rows` (no dropout, movie embeddings kept); NaN for none. */
 export function rmseOn(net: HybridNet, features: ItemFeatures, rows: Rows, clamp: [number, number]): number {
   const chunk = 1024;
   const gatherer = new BatchGatherer(features, chunk);
-  const pred = new Float32Array(chunk);
-  let sse = 0;
   const n = rows.ratings.length;
+  // Float32 holds the clamped predictions exactly: both the net's output and the clamp are float32.
+  const predicted = new Float32Array(n);
   for (let from = 0; from < n; from += chunk) {
     const to = Math.min(n, from + chunk);
-    const batch = gatherer.gather(rows, null, from, to, 0, null);
-    net.forward(batch, pred, null);
-    for (let k = 0; k < batch.size; k++) {
-      const p = Math.min(clamp[1], Math.max(clamp[0], pred[k]));
-      sse += (p - gatherer.targets[k]) ** 2;
-    }
+    const pred = predicted.subarray(from, to);
+    net.forward(gatherer.gather(rows, null, from, to, 0, null), pred, null);
+    for (let k = 0; k < pred.length; k++) pred[k] = Math.min(clamp[1], Math.max(clamp[0], pred[k]));
   }
-  return Math.sqrt(sse / Math.max(1, n));
+  return rmse(predicted, rows.ratings);
 }
