@@ -11,6 +11,9 @@ export interface OrderedCsr extends Csr {
   readonly order: Int32Array;
 }
 
+/** A day in the timestamps' unit (Unix seconds), for half-lives and ages given in days. */
+export const SECONDS_PER_DAY = 86_400;
+
 /**
  * Ratings or implicit events as parallel typed arrays over dense user and item indices (COO),
  * with lazily built CSR (by user) and CSC (by item) views. Train and test splits keep the full

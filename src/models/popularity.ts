@@ -1,4 +1,4 @@
-import type { Interactions } from '../data/interactions.js';
+import { type Interactions, SECONDS_PER_DAY } from '../data/interactions.js';
 import { quantile } from '../math/stats.js';
 import { topK } from '../math/topk.js';
 import { checkAborted, emptyRanked, Recommender } from './base.js';
@@ -45,8 +45,6 @@ export interface TrendingOptions {
   /** Reference time in the timestamps' unit, Unix seconds; default the latest training timestamp. */
   now?: number;
 }
-
-const SECONDS_PER_DAY = 86_400;
 
 /**
  * Non-personalised popularity: per-item rating count, mean, and the IMDB weighted rating

@@ -3,14 +3,9 @@
  * source cannot give (an item ALS cannot score, a film without a year) becomes the sentinel named
  * in the table, next to an indicator where the sentinel alone would be ambiguous.
  */
+import { SECONDS_PER_DAY } from '../data/interactions.js';
 import { meanStd } from '../math/stats.js';
-import {
-  GENERATORS,
-  type GeneratorSet,
-  SECONDS_PER_DAY,
-  type UserCandidates,
-  type UserHistory,
-} from './generators.js';
+import { GENERATORS, type GeneratorSet, type UserCandidates, type UserHistory } from './generators.js';
 
 /** Every feature, in column order, with what it means. The README's table is this one. */
 export const FEATURES: readonly { name: string; meaning: string }[] = [

@@ -6,7 +6,7 @@
  * years, rating times).
  */
 import type { Movie } from '../data/dataset.js';
-import type { Interactions } from '../data/interactions.js';
+import { type Interactions, SECONDS_PER_DAY } from '../data/interactions.js';
 import { mean } from '../math/stats.js';
 import { topK } from '../math/topk.js';
 import { Als } from '../models/als.js';
@@ -22,7 +22,6 @@ import type { FitOptions, FoldedUser, ModelState, NewUserRatings, UserRef } from
 export const GENERATORS = ['als', 'itemknn', 'content', 'genre', 'trending'] as const;
 export type GeneratorName = (typeof GENERATORS)[number];
 
-export const SECONDS_PER_DAY = 86_400;
 const SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY;
 
 /** Settings of the generator set (a subset of the twostage parameters). */

@@ -1,6 +1,7 @@
 // The rows of GET /recommendations/{userId}/sections that read the popularity model: Trending,
 // Hidden gems (with the rating model) and Top in your genres. See sections-rows.ts for the shared
 // types and the rules.
+import { SECONDS_PER_DAY } from '../data/interactions.js';
 import type { Popularity } from '../models/popularity.js';
 import type { Ranked } from '../models/types.js';
 import {
@@ -78,8 +79,6 @@ function popularity(input: RowInput): { served: ServedModel; model: Popularity }
   return served === undefined || model === undefined ? undefined : { served, model };
 }
 
-const DAY = 86_400;
-
 /** Trending: decayed activity (popularity.trending), newest training rating as "now". */
 export function trending(input: RowInput): RowDraft {
   const half = input.rules.trendingHalfLifeDays;
@@ -104,7 +103,7 @@ export function trending(input: RowInput): RowDraft {
     let recent = 0;
     for (let p = model.itemTimesIndptr[item]; p < model.itemTimesIndptr[item + 1]; p++) {
       const age = model.latest - model.itemTimes[p];
-      if (age >= 0 && age <= half * DAY) recent++;
+      if (age >= 0 && age <= half * SECONDS_PER_DAY) recent++;
     }
     picks.push({
       movieId,
