@@ -12,6 +12,25 @@ export type Part = readonly [prefix: string, model: Recommender];
 
 export type PartHeaders = Record<string, { params: Record<string, unknown>; meta: Record<string, unknown> }>;
 
+/** `values` with every key written `<prefix>/<key>`, added to `into` (returned). */
+export function withPrefix<V>(
+  prefix: string,
+  values: Record<string, V>,
+  into: Record<string, V> = {},
+): Record<string, V> {
+  for (const [key, value] of Object.entries(values)) into[`${prefix}/${key}`] = value;
+  return into;
+}
+
+/** The entries of `values` filed under `<prefix>/`, with the prefix taken off. */
+export function underPrefix<V>(prefix: string, values: Record<string, V>): Record<string, V> {
+  const out: Record<string, V> = {};
+  const head = `${prefix}/`;
+  for (const [key, value] of Object.entries(values))
+    if (key.startsWith(head)) out[key.slice(head.length)] = value;
+  return out;
+}
+
 /** Every part's state, arrays prefixed; `headers` goes into the composite's meta as `parts`. */
 export function nestStates(parts: readonly Part[]): { headers: PartHeaders; arrays: ModelState['arrays'] } {
   const headers: PartHeaders = {};
@@ -19,7 +38,7 @@ export function nestStates(parts: readonly Part[]): { headers: PartHeaders; arra
   for (const [prefix, model] of parts) {
     const s = model.state();
     headers[prefix] = { params: s.params, meta: s.meta };
-    for (const [name, a] of Object.entries(s.arrays)) arrays[`${prefix}/${name}`] = a;
+    withPrefix(prefix, s.arrays, arrays);
   }
   return { headers, arrays };
 }
@@ -46,10 +65,7 @@ export function restorePart<T extends Recommender>(
   train: Interactions,
 ): T {
   const params = partParams(owner, headers, prefix);
-  const arrays: ModelState['arrays'] = {};
-  const head = `${prefix}/`;
-  for (const [name, a] of Object.entries(state.arrays))
-    if (name.startsWith(head)) arrays[name.slice(head.length)] = a;
+  const arrays = underPrefix(prefix, state.arrays);
   model.restore({ params, meta: headers?.[prefix]?.meta ?? {}, arrays }, train);
   return model;
 }
@@ -57,18 +73,12 @@ export function restorePart<T extends Recommender>(
 /** Every part folds the user in; their states side by side under `<part>/<key>`. */
 export function foldInParts(parts: readonly Part[], ratings: NewUserRatings): FoldedUser['state'] {
   const state: FoldedUser['state'] = {};
-  for (const [prefix, model] of parts) {
-    for (const [key, value] of Object.entries(model.foldIn(ratings).state)) state[`${prefix}/${key}`] = value;
-  }
+  for (const [prefix, model] of parts) withPrefix(prefix, model.foldIn(ratings).state, state);
   return state;
 }
 
 /** A trained user as is; a composite's folded-in user as the folded user of one part. */
 export function partUser(user: UserRef, prefix: string, model: Recommender): UserRef {
   if (typeof user === 'number') return user;
-  const state: FoldedUser['state'] = {};
-  const head = `${prefix}/`;
-  for (const [key, value] of Object.entries(user.state))
-    if (key.startsWith(head)) state[key.slice(head.length)] = value;
-  return { model: model.name, seen: user.seen, state };
+  return { model: model.name, seen: user.seen, state: underPrefix(prefix, user.state) };
 }

@@ -4,6 +4,7 @@ import { GeneratorSet, type GeneratorSettings, type UserHistory } from '../rank/
 import { LambdaMart } from '../rank/lambdamart.js';
 import { historyOf, rerankerTrainingData } from '../rank/pipeline.js';
 import { checkAborted, Recommender } from './base.js';
+import { underPrefix, withPrefix } from './ensemble-parts.js';
 import type { ModelEntry } from './registry.js';
 import type {
   Estimate,
@@ -15,6 +16,9 @@ import type {
   ParamsOf,
   UserRef,
 } from './types.js';
+
+/** The reranker's arrays sit under this prefix, beside the generators' `<model>/…` and catalog tables. */
+const RERANKER = 'reranker';
 
 const schema = {
   candidates: { type: 'int', default: 50, min: 1, max: 10_000, description: 'items each generator proposes' },
@@ -296,7 +300,7 @@ export class TwoStage extends Recommender<TwoStageParams> {
     if (this.reranker !== undefined) {
       const state = this.reranker.state();
       reranker = state.params;
-      for (const [key, value] of Object.entries(state.arrays)) arrays[`reranker.${key}`] = value;
+      withPrefix(RERANKER, state.arrays, arrays);
     }
     return {
       params: { ...this.params },
@@ -316,15 +320,14 @@ export class TwoStage extends Recommender<TwoStageParams> {
       throw new Error('twostage: the artifact was trained on another feature table; retrain it');
     }
     const generators = new GeneratorSet(this.settings());
-    const own: ModelState['arrays'] = {};
-    const rerankerArrays: Record<string, Float32Array | Int32Array | Float64Array> = {};
-    for (const [key, value] of Object.entries(state.arrays)) {
-      if (key.startsWith('reranker.')) rerankerArrays[key.slice(9)] = value as Float32Array;
-      else own[key] = value;
-    }
-    generators.restore(state.meta.generators as Record<string, unknown>, own, train);
+    generators.restore(state.meta.generators as Record<string, unknown>, state.arrays, train);
     const params = state.meta.reranker as Record<string, unknown> | null;
-    const reranker = params === null ? undefined : LambdaMart.restore({ params, arrays: rerankerArrays });
+    // The forest's arrays are all Float32/Int32/Float64 (see LambdaMart.state).
+    const arrays = underPrefix(RERANKER, state.arrays) as Record<
+      string,
+      Float32Array | Int32Array | Float64Array
+    >;
+    const reranker = params === null ? undefined : LambdaMart.restore({ params, arrays });
     this.report = (state.meta.report as TwoStageFitReport | null) ?? undefined;
     this.commit(generators, reranker, train);
   }

@@ -12,6 +12,15 @@ import { topK } from '../math/topk.js';
 import { Als } from '../models/als.js';
 import { checkAborted, type Recommender } from '../models/base.js';
 import { ContentModel } from '../models/content.js';
+import {
+  foldInParts,
+  nestStates,
+  type Part,
+  type PartHeaders,
+  partParams,
+  partUser,
+  restorePart,
+} from '../models/ensemble-parts.js';
 import { ItemKnn } from '../models/itemknn.js';
 import { Popularity } from '../models/popularity.js';
 import { createModel, modelNames } from '../models/registry.js';
@@ -145,26 +154,20 @@ export class GeneratorSet {
     return this.genreNames.length;
   }
 
-  /** Fold a new user into every sub-model; the refs, flattened for a FoldedUser's state. */
-  foldIn(ratings: NewUserRatings): Record<string, number | Float32Array | Float64Array> {
-    const state: Record<string, number | Float32Array | Float64Array> = {};
-    for (const [name, model] of Object.entries(this.models)) {
-      const folded = model.foldIn(ratings);
-      for (const [key, value] of Object.entries(folded.state)) state[`${name}.${key}`] = value;
-    }
-    return state;
+  /** The fitted sub-models as nested-state parts, each under its generator name. */
+  private parts(): Part[] {
+    return Object.entries(this.models);
   }
 
-  /** Per sub-model, the folded-in user rebuilt from `foldIn`'s flattened state. */
+  /** Fold a new user into every sub-model; their states side by side as `<model>/<key>`. */
+  foldIn(ratings: NewUserRatings): FoldedUser['state'] {
+    return foldInParts(this.parts(), ratings);
+  }
+
+  /** Per sub-model, the folded-in user rebuilt from `foldIn`'s state. */
   foldedRefs(user: FoldedUser): Partial<Record<string, UserRef>> {
     const refs: Partial<Record<string, UserRef>> = {};
-    for (const name of Object.keys(this.models)) {
-      const state: FoldedUser['state'] = {};
-      for (const [key, value] of Object.entries(user.state)) {
-        if (key.startsWith(`${name}.`)) state[key.slice(name.length + 1)] = value;
-      }
-      refs[name] = { model: name, seen: user.seen, state };
-    }
+    for (const [name, model] of this.parts()) refs[name] = partUser(user, name, model);
     return refs;
   }
 
@@ -295,31 +298,22 @@ export class GeneratorSet {
     return this.train;
   }
 
-  /** Sub-model states (arrays prefixed `<model>.`) and the catalog tables. */
+  /** Sub-model states (nested as ensemble-parts does, arrays `<model>/<array>`) and the catalog tables. */
   state(): { meta: Record<string, unknown>; arrays: ModelState['arrays'] } {
-    const meta: Record<string, unknown> = { genreNames: this.genreNames, models: {} };
-    const arrays: ModelState['arrays'] = { itemGenres: this.itemGenres, itemYears: this.itemYears };
-    for (const [name, model] of Object.entries(this.models)) {
-      const state = model.state();
-      (meta.models as Record<string, unknown>)[name] = { params: state.params, meta: state.meta };
-      for (const [key, value] of Object.entries(state.arrays)) arrays[`${name}.${key}`] = value;
-    }
-    return { meta, arrays };
+    const { headers, arrays } = nestStates(this.parts());
+    return {
+      meta: { genreNames: this.genreNames, models: headers },
+      arrays: { itemGenres: this.itemGenres, itemYears: this.itemYears, ...arrays },
+    };
   }
 
+  /** Restores from `state`'s meta and arrays; arrays outside the sub-models' prefixes are ignored. */
   restore(meta: Record<string, unknown>, arrays: ModelState['arrays'], train: Interactions): void {
-    const models = meta.models as Record<
-      string,
-      { params: Record<string, unknown>; meta: Record<string, unknown> }
-    >;
-    for (const [name, sub] of Object.entries(models)) {
-      const own: ModelState['arrays'] = {};
-      for (const [key, value] of Object.entries(arrays)) {
-        if (key.startsWith(`${name}.`)) own[key.slice(name.length + 1)] = value;
-      }
-      const model = createSubModel(name as SubName, sub.params);
-      model.restore({ params: sub.params, meta: sub.meta, arrays: own }, train);
-      this.models[name as SubName] = model;
+    const headers = meta.models as PartHeaders;
+    const nested: ModelState = { params: {}, meta, arrays };
+    for (const name of Object.keys(headers) as SubName[]) {
+      const model = createSubModel(name, partParams('twostage', headers, name));
+      this.models[name] = restorePart('twostage', model, name, headers, nested, train);
     }
     this.genreNames = meta.genreNames as string[];
     this.itemGenres = arrays.itemGenres as Uint8Array;
