@@ -158,8 +158,17 @@ export class AlphaHybrid extends Recommender<HybridParams> {
     for (const [u, relevant] of held) {
       skip.fill(0);
       for (let p = csr.indptr[u]; p < csr.indptr[u + 1]; p++) skip[csr.indices[p]] = 1;
+      // The sides do not depend on α: score and normalise them once, then blend per grid point.
+      const sides = normaliseSides(
+        parts,
+        u,
+        this.params.coldStart,
+        this.params.normalisation,
+        collab,
+        content,
+      );
       ALPHA_GRID.forEach((a, k) => {
-        scoreUser(parts, u, a, this.params.coldStart, this.params.normalisation, out, collab, content);
+        blendSides(parts, sides, a, out, collab, content);
         sums[k] += rankingAtK(topK(out, TUNE_K, skip).ids, relevant, TUNE_K).ndcg;
       });
     }
@@ -245,16 +254,54 @@ function scoreUser(
   collab: Float32Array,
   content: Float32Array,
 ): boolean {
+  blendSides(
+    parts,
+    normaliseSides(parts, user, coldStart, how, collab, content),
+    alpha,
+    out,
+    collab,
+    content,
+  );
+  return true;
+}
+
+/** Which sides could score the user. */
+interface Sides {
+  hasCollab: boolean;
+  hasContent: boolean;
+}
+
+/** Each side's scores for the user, normalised into `collab` and `content`: the part of scoreUser that is the same for every α. */
+function normaliseSides(
+  parts: Parts,
+  user: UserRef,
+  coldStart: number,
+  how: Normalisation,
+  collab: Float32Array,
+  content: Float32Array,
+): Sides {
   const count = typeof user === 'number' ? parts.userCounts[user] : user.seen.length;
   const alsScores = count >= coldStart ? parts.als.scoreAll(partUser(user, 'als', parts.als)) : null;
   const contentScores = count > 0 ? parts.content.scoreAll(partUser(user, 'content', parts.content)) : null;
-  const hasCollab = alsScores !== null && normalisedCopy(alsScores, collab, how);
-  const hasContent = contentScores !== null && normalisedCopy(contentScores, content, how);
+  return {
+    hasCollab: alsScores !== null && normalisedCopy(alsScores, collab, how),
+    hasContent: contentScores !== null && normalisedCopy(contentScores, content, how),
+  };
+}
+
+/** `out` from the normalised sides (read, never written): the α-blend, one side alone, or popularity. */
+function blendSides(
+  parts: Parts,
+  { hasCollab, hasContent }: Sides,
+  alpha: number,
+  out: Float32Array,
+  collab: Float32Array,
+  content: Float32Array,
+): void {
   if (hasCollab && hasContent) blendInto(out, collab, content, alpha);
   else if (hasCollab) out.set(collab);
   else if (hasContent) out.set(content);
   else out.set(parts.popularity);
-  return true;
 }
 
 function normalisedCopy(scores: Float32Array, into: Float32Array, how: Normalisation): boolean {
