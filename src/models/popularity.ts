@@ -69,7 +69,10 @@ export class Popularity extends Recommender<PopularityParams> {
   genres: string[] = [];
   genreIndptr: Int32Array = new Int32Array(1);
   genreItems: Int32Array = new Int32Array(0);
-  /** Timestamps grouped by item (CSC order), kept because loaded artifacts carry no timestamps. */
+  /**
+   * Timestamps grouped by item, ascending within each item (so a time cut is a binary search);
+   * kept because loaded artifacts carry no timestamps.
+   */
   itemTimesIndptr: Int32Array = new Int32Array(1);
   itemTimes: Float64Array = new Float64Array(0);
   latest = 0;
@@ -97,6 +100,7 @@ export class Popularity extends Recommender<PopularityParams> {
       times[next[train.items[k]]++] = t;
       if (t > latest) latest = t;
     }
+    sortWithin(times, indptr);
     const genres = genreLists(options.itemGenres, nItems);
     options.onProgress?.(1, 1, this.name);
     checkAborted(options.signal, this.name);
@@ -169,20 +173,44 @@ export class Popularity extends Recommender<PopularityParams> {
     this.requireTrain();
     const halfLife = options.halfLifeDays ?? 30;
     if (!(halfLife > 0)) throw new Error(`popularity.trending: halfLifeDays must be > 0, got ${halfLife}`);
-    const now = options.now ?? this.latest;
-    // 0.5^(age/h) = exp(−age·ln2/h); one multiply per rating instead of a pow.
-    const rate = -Math.LN2 / (halfLife * SECONDS_PER_DAY);
-    const nItems = this.counts.length;
-    const scores = new Float64Array(nItems);
-    for (let i = 0; i < nItems; i++) {
-      let sum = 0;
-      for (let p = this.itemTimesIndptr[i]; p < this.itemTimesIndptr[i + 1]; p++) {
-        const age = now - this.itemTimes[p];
-        if (age >= 0) sum += Math.exp(rate * age);
-      }
-      scores[i] = sum > 0 ? sum : NaN;
-    }
+    const scores = new Float64Array(this.counts.length);
+    this.trendingInto(options.now ?? this.latest, halfLife, scores);
+    for (let i = 0; i < scores.length; i++) if (!(scores[i] > 0)) scores[i] = Number.NaN;
     return topK(scores, n);
+  }
+
+  /**
+   * Every item's Σ over its ratings at or before `now` of 0.5^(age / halfLifeDays) into `out` (0
+   * for none). Ratings older than `horizonDays` are skipped: a caller that scores many moments
+   * cuts where the terms stop mattering (30 half-lives: < 1e-9 each).
+   */
+  trendingInto(
+    now: number,
+    halfLifeDays: number,
+    out: Float32Array | Float64Array,
+    horizonDays = Number.POSITIVE_INFINITY,
+  ): void {
+    // 0.5^(age/h) = exp(−age·ln2/h); one multiply per rating instead of a pow.
+    const rate = -Math.LN2 / (halfLifeDays * SECONDS_PER_DAY);
+    const horizon = horizonDays * SECONDS_PER_DAY;
+    const indptr = this.itemTimesIndptr;
+    const times = this.itemTimes;
+    for (let i = 0; i < out.length; i++) {
+      let sum = 0;
+      for (let p = upperBound(times, indptr[i], indptr[i + 1], now) - 1; p >= indptr[i]; p--) {
+        const age = now - times[p];
+        if (age > horizon) break;
+        sum += Math.exp(rate * age);
+      }
+      out[i] = sum;
+    }
+  }
+
+  /** The earliest rating time of `item`, or NaN when it has none at or before `at`. */
+  firstRating(item: number, at: number): number {
+    const start = this.itemTimesIndptr[item];
+    const first = this.itemTimes[start];
+    return start < this.itemTimesIndptr[item + 1] && first <= at ? first : Number.NaN;
   }
 
   protected foldInImpl(ratings: NewUserRatings): Omit<FoldedUser, 'model'> {
@@ -218,8 +246,27 @@ export class Popularity extends Recommender<PopularityParams> {
     this.genreItems = state.arrays.genreItems as Int32Array;
     this.itemTimesIndptr = state.arrays.itemTimesIndptr as Int32Array;
     this.itemTimes = state.arrays.itemTimes as Float64Array;
+    // Artifacts written before the times were sorted within items (a no-op for newer ones).
+    sortWithin(this.itemTimes, this.itemTimesIndptr);
     this.train = train;
   }
+}
+
+/** Sort each run `values[indptr[i]..indptr[i+1])` ascending, in place. */
+function sortWithin(values: Float64Array, indptr: Int32Array): void {
+  for (let i = 0; i + 1 < indptr.length; i++) values.subarray(indptr[i], indptr[i + 1]).sort();
+}
+
+/** First position in `a[from..to)` holding a value greater than `x` (`a` ascending there). */
+function upperBound(a: Float64Array, from: number, to: number, x: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Genre → items CSR (items ascending, genre names in first-seen order) from per-item genre lists. */

@@ -28,6 +28,9 @@ import { Svd } from '../models/svd.js';
 import type { FitOptions, FoldedUser, ModelState, NewUserRatings, UserRef } from '../models/types.js';
 
 /** The generators, in feature-table order. */
+/** Trending is scored at every label user's moment: ratings older than this many half-lives (each under 1e-9) are skipped. */
+const TREND_HORIZON_HALF_LIVES = 30;
+
 export const GENERATORS = ['als', 'itemknn', 'content', 'genre', 'trending'] as const;
 export type GeneratorName = (typeof GENERATORS)[number];
 
@@ -90,9 +93,6 @@ export class GeneratorSet {
   itemGenres: Uint8Array = new Uint8Array(0);
   /** Release year per item, NaN when unknown. */
   itemYears: Float32Array = new Float32Array(0);
-  /** Each item's rating times, ascending (CSC over items). */
-  private timeIndptr: Int32Array = new Int32Array(1);
-  private times: Float64Array = new Float64Array(0);
   train?: Interactions;
 
   constructor(readonly settings: GeneratorSettings) {}
@@ -138,15 +138,6 @@ export class GeneratorSet {
     this.genreNames = catalog.genreNames;
     this.itemGenres = catalog.itemGenres;
     this.itemYears = catalog.itemYears;
-    this.attach(train);
-  }
-
-  private attach(train: Interactions): void {
-    const csc = train.byItem();
-    const times = Float64Array.from(csc.order, (k) => train.timestamps[k]);
-    for (let i = 0; i < train.nItems; i++) times.subarray(csc.indptr[i], csc.indptr[i + 1]).sort();
-    this.timeIndptr = csc.indptr;
-    this.times = times;
     this.train = train;
   }
 
@@ -171,27 +162,15 @@ export class GeneratorSet {
     return refs;
   }
 
-  /** Trending score of every item at time `at`: Σ over ratings at or before `at` of 0.5^(age / half-life). */
+  /** Trending score of every item at time `at`: the popularity model's decayed activity then. */
   trendingInto(at: number, out: Float32Array): void {
-    const rate = -Math.LN2 / (this.settings.trendHalfLifeDays * SECONDS_PER_DAY);
-    // Ratings older than 30 half-lives add less than 1e-9 each: stop there.
-    const horizon = 30 * this.settings.trendHalfLifeDays * SECONDS_PER_DAY;
-    for (let i = 0; i < out.length; i++) {
-      let p = upperBound(this.times, this.timeIndptr[i], this.timeIndptr[i + 1], at) - 1;
-      let sum = 0;
-      for (; p >= this.timeIndptr[i]; p--) {
-        const age = at - this.times[p];
-        if (age > horizon) break;
-        sum += Math.exp(rate * age);
-      }
-      out[i] = sum;
-    }
+    const halfLife = this.settings.trendHalfLifeDays;
+    this.popularity.trendingInto(at, halfLife, out, TREND_HORIZON_HALF_LIVES * halfLife);
   }
 
   /** The earliest rating time of `item` (any user), or NaN when it has none at or before `at`. */
   firstRating(item: number, at: number): number {
-    const start = this.timeIndptr[item];
-    return start < this.timeIndptr[item + 1] && this.times[start] <= at ? this.times[start] : Number.NaN;
+    return this.popularity.firstRating(item, at);
   }
 
   /** Years between an item's release and `at` (NaN when the year is unknown). */
@@ -318,7 +297,7 @@ export class GeneratorSet {
     this.genreNames = meta.genreNames as string[];
     this.itemGenres = arrays.itemGenres as Uint8Array;
     this.itemYears = arrays.itemYears as Float32Array;
-    this.attach(train);
+    this.train = train;
   }
 }
 
@@ -343,18 +322,6 @@ function createSubModel(name: SubName, params: Record<string, unknown>): Recomme
     case 'neural':
       return createModel(name, params);
   }
-}
-
-/** First position in `a[from..to)` holding a value greater than `x` (a sorted ascending). */
-function upperBound(a: Float64Array, from: number, to: number, x: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Genre membership and release years per item from the fit options' catalog. */
