@@ -1,3 +1,4 @@
+import { squaredError } from '../nn/loss.js';
 import type { ItemFeatures } from './neural-features.js';
 import { type Batch, copyItem, type HybridNet, itemBatch } from './neural-net.js';
 
@@ -46,11 +47,9 @@ export function foldInUser(
       (batch.userBiases as Float32Array)[k] = bias;
     }
     net.forward(batch, pred, null);
+    squaredError(pred, ratings, n, n, pred); // each gradient overwrites the prediction it reads
     let gb = 0;
-    for (let k = 0; k < n; k++) {
-      pred[k] = (2 * (pred[k] - ratings[k])) / n;
-      gb += pred[k];
-    }
+    for (let k = 0; k < n; k++) gb += pred[k];
     net.backwardDense(batch, pred, true);
     const d0 = net.inputGrad;
     grad.fill(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../math/random.js';
 import { fixture, maxGradientError } from '../nn/gradcheck.fixture.js';
+import { mseLoss } from '../nn/loss.js';
 import { NUMERIC_WIDTH } from './neural-features.js';
 import { type Batch, HybridNet, type NetConfig } from './neural-net.js';
 
@@ -40,14 +41,12 @@ describe('HybridNet', () => {
     const batch = batchOf();
     const targets = Float32Array.from([4, 2, 5, 3]);
     const pred = new Float32Array(4);
+    const dPred = new Float32Array(4);
     const loss = () => {
       net.forward(batch, pred, null);
-      let s = 0;
-      for (let k = 0; k < 4; k++) s += (pred[k] - targets[k]) ** 2;
-      return s / 4;
+      return mseLoss(pred, targets, 4, dPred);
     };
     loss();
-    const dPred = Float32Array.from(pred, (p, k) => (2 * (p - targets[k])) / 4);
     net.zeroGrad();
     net.backwardDense(batch, dPred);
     net.backwardEmbeddings(batch, dPred, net.inputGrad, 0, 0);
@@ -127,14 +126,12 @@ describe('HybridNet with the text and people paths', () => {
     const batch = extrasBatch();
     const targets = Float32Array.from([4, 2, 5, 3]);
     const pred = new Float32Array(4);
+    const dPred = new Float32Array(4);
     const loss = () => {
       net.forward(batch, pred, null);
-      let s = 0;
-      for (let k = 0; k < 4; k++) s += (pred[k] - targets[k]) ** 2;
-      return s / 4;
+      return mseLoss(pred, targets, 4, dPred);
     };
     loss();
-    const dPred = Float32Array.from(pred, (p, k) => (2 * (p - targets[k])) / 4);
     net.zeroGrad();
     net.backwardDense(batch, dPred);
     net.backwardEmbeddings(batch, dPred, net.inputGrad, 0, 0);

@@ -1,5 +1,6 @@
 import type { Rng } from '../math/random.js';
 import { dropoutBackward, dropoutForward, reluBackward, reluForward } from '../nn/activations.js';
+import { readColumns, writeColumns } from '../nn/concat.js';
 import { Dense } from '../nn/dense.js';
 import { Embedding } from '../nn/embedding.js';
 import type { Param } from '../nn/param.js';
@@ -219,15 +220,15 @@ export class HybridNet {
     reluForward(this.numericH, n * numericDim);
     const x0 = this.x[0];
     if (batch.userVectors === undefined) this.userEmb.forward(batch.users, n, x0, w, 0);
-    else copyRows(batch.userVectors, userDim, n, x0, w, 0);
+    else writeColumns(batch.userVectors, userDim, n, x0, w, 0);
     this.itemEmb.forward(batch.items, n, x0, w, userDim, batch.keep);
-    copyRows(this.genreH, genreDim, n, x0, w, userDim + itemDim);
-    copyRows(this.numericH, numericDim, n, x0, w, userDim + itemDim + genreDim);
+    writeColumns(this.genreH, genreDim, n, x0, w, userDim + itemDim);
+    writeColumns(this.numericH, numericDim, n, x0, w, userDim + itemDim + genreDim);
     if (this.textLayer !== undefined) {
       if (batch.text === undefined) throw new Error('neural: the net has a text path but the batch no text');
       this.textLayer.forward(batch.text, n, this.textH);
       reluForward(this.textH, n * this.textDim);
-      copyRows(this.textH, this.textDim, n, x0, w, this.textOffset);
+      writeColumns(this.textH, this.textDim, n, x0, w, this.textOffset);
     }
     if (this.peopleEmb !== undefined) this.peopleForward(batch, x0);
     for (let b = 0; b < n; b++) x0[b * w + w - 1] = 1 - batch.keep[b];
@@ -289,14 +290,14 @@ export class HybridNet {
       }
     }
     if (frozen) return;
-    readRows(d0, w, userDim + itemDim, n, this.dGenre, genreDim);
+    readColumns(d0, w, userDim + itemDim, n, this.dGenre, genreDim);
     reluBackward(this.genreH, this.dGenre, n * genreDim);
     this.genreLayer.backward(batch.genres, this.dGenre, n, null);
-    readRows(d0, w, userDim + itemDim + genreDim, n, this.dNumeric, numericDim);
+    readColumns(d0, w, userDim + itemDim + genreDim, n, this.dNumeric, numericDim);
     reluBackward(this.numericH, this.dNumeric, n * numericDim);
     this.numericLayer.backward(batch.numeric, this.dNumeric, n, null);
     if (this.textLayer !== undefined) {
-      readRows(d0, w, this.textOffset, n, this.dText, this.textDim);
+      readColumns(d0, w, this.textOffset, n, this.dText, this.textDim);
       reluBackward(this.textH, this.dText, n * this.textDim);
       this.textLayer.backward(batch.text as Float32Array, this.dText, n, null);
     }
@@ -470,35 +471,5 @@ export function fillItems(
     batch.items[k] = i;
     batch.keep[k] = keepOf[i];
     copyItem(features, i, batch, k);
-  }
-}
-
-function copyRows(
-  src: Float32Array,
-  dim: number,
-  n: number,
-  out: Float32Array,
-  stride: number,
-  offset: number,
-): void {
-  for (let b = 0; b < n; b++) {
-    const s = b * dim;
-    const d = b * stride + offset;
-    for (let c = 0; c < dim; c++) out[d + c] = src[s + c];
-  }
-}
-
-function readRows(
-  src: Float32Array,
-  stride: number,
-  offset: number,
-  n: number,
-  out: Float32Array,
-  dim: number,
-): void {
-  for (let b = 0; b < n; b++) {
-    const s = b * stride + offset;
-    const d = b * dim;
-    for (let c = 0; c < dim; c++) out[d + c] = src[s + c];
   }
 }

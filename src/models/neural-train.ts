@@ -1,6 +1,7 @@
 import { rmse } from '../eval/metrics.js';
 import { Rng } from '../math/random.js';
 import { Adam } from '../nn/adam.js';
+import { squaredError } from '../nn/loss.js';
 import { yieldToEventLoop } from '../util/async.js';
 import { checkAborted } from './base.js';
 import type { ItemFeatures } from './neural-features.js';
@@ -103,14 +104,8 @@ export const localEngine: GradientEngine = {
   gradients(net, batch, targets, total, rng, opts) {
     const pred = scratchFor(batch.size);
     net.forward(batch, pred, rng);
-    let sse = 0;
     const dPred = pred; // overwritten in place: each prediction is read once
-    for (let k = 0; k < batch.size; k++) {
-      const e = pred[k] - targets[k];
-      sse += e * e;
-      dPred[k] = (2 * e) / total;
-    }
-    if (!Number.isFinite(sse)) throw new Error(`neural: the training loss is not finite (${sse}); lower lr`);
+    const sse = squaredError(pred, targets, batch.size, total, dPred);
     net.backwardDense(batch, dPred);
     net.backwardEmbeddings(batch, dPred, net.inputGrad, opts.reg / total, opts.regBias / total);
     return sse;
@@ -156,7 +151,11 @@ export async function trainNet(
     for (let from = 0; from < n; from += opts.batchSize) {
       const to = Math.min(n, from + opts.batchSize);
       const batch = gatherer.gather(train, order, from, to, opts.movieDropout, rng);
-      sse += await engine.gradients(net, batch, gatherer.targets, batch.size, rng, opts);
+      const batchSse = await engine.gradients(net, batch, gatherer.targets, batch.size, rng, opts);
+      // Checked on the whole batch, both threads' halves: a diverged net must not take a step.
+      if (!Number.isFinite(batchSse))
+        throw new Error(`neural: the training loss is not finite (${batchSse}); lower lr`);
+      sse += batchSse;
       adam.step(net.denseParams(), net.embeddings());
       net.zeroGrad();
     }

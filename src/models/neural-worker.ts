@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { Rng } from '../math/random.js';
+import { squaredError } from '../nn/loss.js';
 import { PEOPLE_SLOTS } from './neural-content.js';
 import { NUMERIC_WIDTH } from './neural-features.js';
 import { type Batch, HybridNet, type NetConfig } from './neural-net.js';
@@ -45,12 +46,7 @@ function step(size: number, total: number, seed: number): number {
   if (net.textLayer !== undefined) batch.text = io.text.subarray(0, size * (net.config.textWidth ?? 0));
   if (net.peopleEmb !== undefined) batch.people = io.people.subarray(0, size * PEOPLE_SLOTS);
   net.forward(batch, pred, new Rng(seed));
-  let sse = 0;
-  for (let k = 0; k < size; k++) {
-    const e = pred[k] - io.targets[k];
-    sse += e * e;
-    io.dPred[k] = (2 * e) / total;
-  }
+  const sse = squaredError(pred, io.targets, size, total, io.dPred);
   net.backwardDense(batch, io.dPred);
   io.inputGrad.set(net.inputGrad.subarray(0, size * net.width));
   return sse;

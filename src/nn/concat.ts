@@ -9,11 +9,7 @@ export function concatForward(blocks: readonly Block[], batch: number, out: Floa
   const width = totalDim(blocks);
   let offset = 0;
   for (const { data, dim } of blocks) {
-    for (let b = 0; b < batch; b++) {
-      const dst = b * width + offset;
-      const src = b * dim;
-      for (let c = 0; c < dim; c++) out[dst + c] = data[src + c];
-    }
+    writeColumns(data, dim, batch, out, width, offset);
     offset += dim;
   }
 }
@@ -23,12 +19,43 @@ export function concatBackward(dOut: Float32Array, batch: number, grads: readonl
   const width = totalDim(grads);
   let offset = 0;
   for (const { data, dim } of grads) {
-    for (let b = 0; b < batch; b++) {
-      const src = b * width + offset;
-      const dst = b * dim;
-      for (let c = 0; c < dim; c++) data[dst + c] = dOut[src + c];
-    }
+    readColumns(dOut, width, offset, batch, data, dim);
     offset += dim;
+  }
+}
+
+/**
+ * One block's forward: the n rows of `src` (dim columns) into columns offset..offset+dim of `out`
+ * (rows of `stride`). For a net whose other blocks (embeddings) write into `out` themselves.
+ */
+export function writeColumns(
+  src: Float32Array,
+  dim: number,
+  n: number,
+  out: Float32Array,
+  stride: number,
+  offset: number,
+): void {
+  for (let b = 0; b < n; b++) {
+    const s = b * dim;
+    const d = b * stride + offset;
+    for (let c = 0; c < dim; c++) out[d + c] = src[s + c];
+  }
+}
+
+/** One block's backward: columns offset..offset+dim of the n rows of `src` (rows of `stride`) into `out`. */
+export function readColumns(
+  src: Float32Array,
+  stride: number,
+  offset: number,
+  n: number,
+  out: Float32Array,
+  dim: number,
+): void {
+  for (let b = 0; b < n; b++) {
+    const s = b * stride + offset;
+    const d = b * dim;
+    for (let c = 0; c < dim; c++) out[d + c] = src[s + c];
   }
 }
 
