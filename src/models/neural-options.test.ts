@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Movie } from '../data/dataset.js';
 import { Interactions } from '../data/interactions.js';
+import { SMALL_NEURAL } from './neural.fixture.js';
 import { NeuralModel } from './neural.js';
 
-const small = {
-  userDim: 8,
-  itemDim: 8,
-  genreDim: 4,
-  numericDim: 4,
-  layer1: 16,
-  layer2: 8,
-  epochs: 40,
-  batchSize: 32,
-  lr: 0.01,
-  validationFraction: 0,
-  threads: 1,
-  movieDropout: 0.5,
-};
+const small = { ...SMALL_NEURAL, movieDropout: 0.5 };
 
 /**
  * Two kinds of film that differ only by `kind(i)` (a director, or overview words), never by genre

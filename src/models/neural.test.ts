@@ -2,22 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { checkerboard, describeRecommender } from '../../test/contract.js';
 import type { Movie } from '../data/dataset.js';
 import { Interactions } from '../data/interactions.js';
+import { SMALL_NEURAL } from './neural.fixture.js';
 import { NeuralModel } from './neural.js';
 
-/** Small and fast for the 520-rating checkerboard: tiny layers, many small steps, no early stop. */
-const small = {
-  userDim: 8,
-  itemDim: 8,
-  genreDim: 4,
-  numericDim: 4,
-  layer1: 16,
-  layer2: 8,
-  epochs: 40,
-  batchSize: 32,
-  lr: 0.01,
-  validationFraction: 0,
-  threads: 1,
-};
+/** Small and fast for the 520-rating checkerboard. */
+const small = { ...SMALL_NEURAL };
 
 describeRecommender('neural', () => new NeuralModel(small), { rating: true, personalised: true });
 
