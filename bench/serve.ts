@@ -2,11 +2,12 @@
  * `npm run bench:serve`: the HTTP service under load from this separate process (autocannon on
  * loopback), with the same start-up and default model `npm start` serves, rate limits off.
  * Measures cold start (empty store → ready) and warm start, GET /recommendations/{userId} for
- * random ml-latest-small users, the same with 10% POST /ratings mixed in, and POST /ratings alone
- * on SQLite and on PostgreSQL. Writes bench/out/serve.json. `-- --seconds 10` sets each run's length.
+ * random ml-latest-small users, the same with 10% POST /ratings mixed in, GET /search with the
+ * judged prompts and titles of test/data (the search box end to end: HTTP, validation, the title
+ * matcher, the fused search), and POST /ratings alone on SQLite and on PostgreSQL. Writes bench/out/serve.json. `-- --seconds 10` sets each run's length.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -82,6 +83,24 @@ const writeRequest = {
   }),
 };
 
+// What people type in the search box: every judged prompt and title query, dev and test alike
+// (nothing here is scored, so the split does not matter).
+const searchTexts: string[] = [
+  ...JSON.parse(readFileSync('test/data/search-prompts.json', 'utf8')).prompts.map(
+    (p: { query: string }) => p.query,
+  ),
+  ...JSON.parse(readFileSync('test/data/search-titles.json', 'utf8')).queries.map(
+    (t: { query: string }) => t.query,
+  ),
+];
+const searchRequest = {
+  method: 'GET' as const,
+  setupRequest: (req: object) => ({
+    ...req,
+    path: `/search?n=10&q=${encodeURIComponent(searchTexts[random(searchTexts.length)])}`,
+  }),
+};
+
 async function load(label: string, url: string, requests: object[], connections: number) {
   const result = await autocannon({ url, connections, duration: seconds, requests: requests as never });
   const row = {
@@ -119,6 +138,9 @@ try {
       [...Array(9).fill(readRequest), writeRequest],
       10,
     ),
+  );
+  rows.push(
+    await load('GET /search?q= (judged prompts and titles), 10 connections', server.url, [searchRequest], 10),
   );
   rows.push(await load('POST /ratings alone, SQLite', server.url, [writeRequest], 8));
   await stop(server);

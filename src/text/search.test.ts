@@ -190,6 +190,35 @@ describe('TextSearch', () => {
     expect(() => restoreTextSearch({ ...meta, terms: undefined }, arrays)).toThrow(/vocabulary/);
   });
 
+  it('ranks dense hits by evidence-weighted cosine, reading past short documents that crowd the top', () => {
+    // Eight films known by title and genre alone sit right on "shark" but count √(2/12) of their
+    // cosine; the one long document must be read beyond the first 2×depth and win.
+    const short = Array.from(
+      { length: 8 },
+      (_, i): Movie => ({ movieId: `s${i}`, title: `Shark ${i}`, year: null, genres: ['Thriller'] }),
+    );
+    const long = movie(
+      'Open Water|Thriller|A shark circles two divers; the sharks close in.|shark sharks diver',
+    );
+    const films = [...short, long, ...MOVIES.slice(4)];
+    const depth = 2;
+    const search = buildTextSearch(films, { encoder: { lsaDims: 8 }, fusion: { depth: 1 } });
+    const query = search.encodeQuery('shark') as Float32Array;
+    const raw = search.index.search(query, films.length);
+    const evidence = (i: number) => Math.sqrt(Math.min(1, search.corpus.lengths[i] / 12));
+    const expected = Array.from(raw.ids, (item, r) => ({
+      item,
+      score: Math.fround(raw.scores[r] * evidence(item)),
+    }))
+      .filter((h) => h.score > 0)
+      .sort((a, b) => b.score - a.score || a.item - b.item)
+      .slice(0, depth);
+    expect(Array.from(raw.ids).indexOf(8)).toBeGreaterThanOrEqual(2 * depth);
+    expect(expected[0].item).toBe(8);
+    const hits = search.search('shark', depth, { mode: 'dense' });
+    expect(hits.map((h) => [h.item, h.dense?.score])).toEqual(expected.map((h) => [h.item, h.score]));
+  });
+
   it('returns nothing, without throwing, for a query with no words', () => {
     const search = build();
     for (const query of ['', '   ', '\n\t', 'the of a', '🎬🍿', 'zebra']) {

@@ -1,3 +1,4 @@
+import { heapDrain, heapPush } from '../math/topk.js';
 import type { Ranked } from '../models/types.js';
 import { Bm25, type Bm25Params, DEFAULT_BM25 } from './bm25.js';
 import { type Corpus, sublinear, type TermBag, termBag, Vocabulary } from './corpus.js';
@@ -306,17 +307,26 @@ export class TextSearch {
     return { terms: this.corpus.indices.subarray(from, to), weights: this.corpus.values.subarray(from, to) };
   }
 
-  /** The index's nearest films, read deep, rescored by evidence, cut to `depth`. */
+  /**
+   * The `depth` films with the best evidence-weighted cosine (of those with a positive one). The
+   * weight never exceeds 1, so a positive score can only fall: once the weakest cosine read is
+   * below the depth-th weighted score (or not positive), no film unread can enter, and the read is
+   * exact. It starts at twice the depth and doubles until then, instead of always reading deep.
+   */
   private dense(vector: Float32Array, depth: number, exclude: (item: number) => boolean): Ranked {
-    const found = this.index.search(vector, Math.max(depth * 5, 1000), { exclude });
-    const order = Array.from(found.ids.keys());
-    const scores = Float32Array.from(found.ids, (item, r) => found.scores[r] * this.evidence(item));
-    order.sort((a, b) => scores[b] - scores[a] || found.ids[a] - found.ids[b]);
-    const top = order.slice(0, depth);
-    return {
-      ids: Int32Array.from(top, (r) => found.ids[r]),
-      scores: Float32Array.from(top, (r) => scores[r]),
-    };
+    const hs = new Float64Array(depth);
+    const hi = new Int32Array(depth);
+    for (let read = 2 * depth; ; read *= 2) {
+      const found = this.index.search(vector, read, { exclude });
+      let size = 0;
+      for (let r = 0; r < found.ids.length; r++) {
+        const weighted = Math.fround(found.scores[r] * this.evidence(found.ids[r]));
+        size = heapPush(hs, hi, size, depth, weighted, found.ids[r]);
+      }
+      const weakest = found.scores[found.ids.length - 1] ?? 0;
+      const bar = size === depth ? hs[0] : 0;
+      if (found.ids.length < read || weakest <= 0 || weakest < bar) return drain(hs, hi, size);
+    }
   }
 
   /** √(min(1, length / fullEvidence)) of the film's current document. */
@@ -331,21 +341,21 @@ export class TextSearch {
   /** BM25 top-`depth`, base documents then the overlay. */
   private lexical(query: TermBag, depth: number, exclude: (item: number) => boolean): Ranked {
     const count = this.bm25.scoreInto(query, this.scratch, this.touched);
-    const found: { item: number; score: number }[] = [];
+    const hs = new Float64Array(depth);
+    const hi = new Int32Array(depth);
+    let size = 0;
     for (let k = 0; k < count; k++) {
       const d = this.touched[k];
       const score = this.scratch[d];
       this.scratch[d] = 0;
-      if (!this.masked.has(d) && !exclude(d)) found.push({ item: d, score });
+      if (!this.masked.has(d) && !exclude(d)) size = heapPush(hs, hi, size, depth, score, d);
     }
     for (const [item, bag] of this.overlay) {
       if (exclude(item)) continue;
       const score = this.bm25.scoreBag(query, bag);
-      if (score > 0) found.push({ item, score });
+      if (score > 0) size = heapPush(hs, hi, size, depth, score, item);
     }
-    found.sort((a, b) => b.score - a.score || a.item - b.item);
-    const top = found.slice(0, depth);
-    return { ids: Int32Array.from(top, (f) => f.item), scores: Float32Array.from(top, (f) => f.score) };
+    return drain(hs, hi, size);
   }
 
   /** Films most like `item` by content (cosine of the dense vectors), the film itself excluded. */
@@ -377,6 +387,17 @@ export class TextSearch {
   queryTerms(text: string): string[] {
     return tokenize(text);
   }
+}
+
+/** The heap's pairs as a ranked list, best first. */
+function drain(hs: Float64Array, hi: Int32Array, size: number): Ranked {
+  const ids = new Int32Array(size);
+  const scores = new Float32Array(size);
+  heapDrain(hs, hi, size, (rank, score, item) => {
+    ids[rank] = item;
+    scores[rank] = score;
+  });
+  return { ids, scores };
 }
 
 /** 1-based ranks of scores sorted descending, equal scores sharing the best rank: a tie stays a tie. */
