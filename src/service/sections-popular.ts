@@ -153,6 +153,7 @@ export function hiddenGems(input: RowInput): RowDraft {
   const picks = found.slice(0, input.n).map((g) => ({
     movieId: g.movieId,
     score: g.value,
+    predicted: g.value,
     reason: `predicted ${round(Math.min(5, g.value), 1)}★ for you; only ${g.count} ratings (popular movies have ${cut}+)`,
   }));
   const note =

@@ -60,6 +60,8 @@ export interface Pick {
   reason: string;
   /** The model that chose it, when not the row's `model`. */
   source?: string;
+  /** The rating model's estimate, when the row already made it (Hidden gems): not asked again. */
+  predicted?: number;
 }
 
 export interface RowDraft {

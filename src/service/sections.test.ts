@@ -182,6 +182,8 @@ describe('Engine.sections', () => {
         expect(item.ratingCount).toBeLessThan(cut);
         expect(item.ratingCount).toBeGreaterThanOrEqual(5);
         expect(item.predictedRating).toBeGreaterThanOrEqual(4);
+        // The row's score is the prediction it already made, shown (clipped to the scale) as such.
+        expect(item.predictedRating).toBeCloseTo(Math.min(5, item.score as number), 3);
         expect(item.score).toBeLessThanOrEqual(last);
         last = item.score as number;
       }

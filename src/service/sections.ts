@@ -104,6 +104,11 @@ export class SectionAnswers {
     };
     const rating = snap.model(this.ctx.roles.rating);
     const ref = rating === undefined ? null : userRef(rating, state);
+    const predicted = (movieId: number): number | undefined => {
+      const item = rating?.items.index(movieId) ?? -1;
+      const estimate = ref !== null && item >= 0 ? rating?.model.predict(ref, item) : undefined;
+      return estimate?.ok ? estimate.value : undefined;
+    };
     const view = (movieId: number) =>
       movieView(snap, snap.catalog.get(movieId) as MovieRecord, this.ctx.roles.coldStart);
     const sections: Section[] = [];
@@ -111,12 +116,11 @@ export class SectionAnswers {
       const draft = row({ ...base, exclude });
       const items = draft.picks.map((pick) => {
         exclude.add(pick.movieId);
-        const item = rating?.items.index(pick.movieId) ?? -1;
-        const estimate = ref !== null && item >= 0 ? rating?.model.predict(ref, item) : undefined;
+        const rated = pick.predicted ?? predicted(pick.movieId);
         return {
           ...view(pick.movieId),
           score: round(pick.score, 6),
-          predictedRating: estimate?.ok ? clip(estimate.value) : null,
+          predictedRating: rated === undefined ? null : clip(rated),
           source: pick.source ?? draft.model,
           reason: pick.reason,
         };
