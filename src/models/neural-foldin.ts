@@ -1,4 +1,6 @@
+import { Adam } from '../nn/adam.js';
 import { squaredError } from '../nn/loss.js';
+import { param } from '../nn/param.js';
 import type { ItemFeatures } from './neural-features.js';
 import { type Batch, copyItem, type HybridNet, itemBatch } from './neural-net.js';
 
@@ -23,9 +25,10 @@ export function foldInUser(
 ): { vector: Float32Array; bias: number } {
   const d = net.config.userDim;
   const n = items.length;
-  const vector = new Float32Array(d);
-  let bias = 0;
-  if (n === 0 || options.steps === 0) return { vector, bias };
+  // The user's vector then their bias, as one parameter of the library's optimiser.
+  const user = param('foldIn.user', d + 1, false);
+  const answer = () => ({ vector: user.value.slice(0, d), bias: user.value[d] });
+  if (n === 0 || options.steps === 0) return answer();
   const batch: Batch = {
     ...itemBatch(features, n),
     size: n,
@@ -36,15 +39,13 @@ export function foldInUser(
   };
   for (let k = 0; k < n; k++) copyItem(features, items[k], batch, k);
   const pred = new Float32Array(n);
-  const grad = new Float32Array(d + 1);
-  const m = new Float64Array(d + 1);
-  const v = new Float64Array(d + 1);
-  const [beta1, beta2, eps] = [0.9, 0.999, 1e-8];
+  const adam = new Adam({ lr: options.lr });
+  const { value, grad } = user;
   const width = net.width;
   for (let t = 1; t <= options.steps; t++) {
     for (let k = 0; k < n; k++) {
-      batch.userVectors?.set(vector, k * d);
-      (batch.userBiases as Float32Array)[k] = bias;
+      batch.userVectors?.set(value.subarray(0, d), k * d);
+      (batch.userBiases as Float32Array)[k] = value[d];
     }
     net.forward(batch, pred, null);
     squaredError(pred, ratings, n, n, pred); // each gradient overwrites the prediction it reads
@@ -54,17 +55,9 @@ export function foldInUser(
     const d0 = net.inputGrad;
     grad.fill(0);
     for (let k = 0; k < n; k++) for (let c = 0; c < d; c++) grad[c] += d0[k * width + c];
-    for (let c = 0; c < d; c++) grad[c] += options.reg * vector[c];
-    grad[d] = gb + options.reg * bias;
-    const c1 = 1 / (1 - beta1 ** t);
-    const c2 = 1 / (1 - beta2 ** t);
-    for (let c = 0; c <= d; c++) {
-      m[c] = beta1 * m[c] + (1 - beta1) * grad[c];
-      v[c] = beta2 * v[c] + (1 - beta2) * grad[c] * grad[c];
-      const step = (options.lr * m[c] * c1) / (Math.sqrt(v[c] * c2) + eps);
-      if (c < d) vector[c] -= step;
-      else bias -= step;
-    }
+    for (let c = 0; c < d; c++) grad[c] += options.reg * value[c];
+    grad[d] = gb + options.reg * value[d];
+    adam.step([user]);
   }
-  return { vector, bias };
+  return answer();
 }
