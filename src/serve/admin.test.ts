@@ -60,6 +60,23 @@ describe('admin: movies and the model registry', () => {
       404,
       'unknown movie 5001',
     );
+    // A title nobody could type or see is refused, on create and on edit, and changes nothing.
+    for (const title of ['   ', '\u0000\u0001', 'Tab\tTitle']) {
+      const message = 'title needs a letter or digit and no control characters';
+      expectError(
+        await t.app.inject({ ...post('/movies', { movieId: 5002, title }), headers: auth }),
+        400,
+        message,
+      );
+      expectError(
+        await t.app.inject({ method: 'PATCH', url: '/movies/5000', headers: auth, payload: { title } }),
+        400,
+        message,
+      );
+    }
+    const { catalog } = t.svc.engine.snapshot;
+    expect(catalog.has(5002)).toBe(false);
+    expect(catalog.get(5000)?.title).toBe('Brand New (Director’s Cut)');
     // Users can rate it at once; models learn it at their next training.
     const rated = await t.app.inject({
       ...post('/ratings', { userId: 1, movieId: 5000, rating: 4 }),

@@ -1,8 +1,10 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, {
   type FastifyBaseLogger,
+  type FastifyHttpOptions,
   type FastifyInstance,
   type FastifyReply,
-  type FastifyServerOptions,
 } from 'fastify';
 import type { Service } from '../service/startup.js';
 import auth from './plugins/app/auth.js';
@@ -52,15 +54,43 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(adminRoutes);
 }
 
+/**
+ * Node's own limit on the request line and headers. Its default, 16 KiB, refused a legal `q`
+ * (up to 16,384 characters) once percent-encoded: 10 KB of Japanese is 30 KB of escapes.
+ */
+export const MAX_HEADER_BYTES = 256 * 1024;
+
+/**
+ * What Node refuses before Fastify sees a request (headers past the limit, a malformed request
+ * line), answered in the API's error shape instead of Fastify's default.
+ */
+function clientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return;
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const [status, text] = tooLarge ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+  const body = JSON.stringify({
+    error: tooLarge ? 'headers_too_large' : 'bad_request',
+    message: tooLarge
+      ? `the request line and headers exceed ${MAX_HEADER_BYTES / 1024} KiB: send a shorter query`
+      : 'malformed HTTP request',
+    details: tooLarge ? { limitBytes: MAX_HEADER_BYTES } : {},
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
 /** Fastify options the app relies on: validation, error format, body limit; silent without a logger. */
-export function fastifyOptions(logger?: FastifyBaseLogger): FastifyServerOptions {
+export function fastifyOptions(logger?: FastifyBaseLogger): FastifyHttpOptions<Server> {
   return {
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 64 * 1024,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    clientErrorHandler: clientError,
     schemaErrorFormatter,
     ajv: { customOptions: { removeAdditional: false } },
     // Path parameters of any length reach validation (a 400 naming the field); Node refuses URLs
-    // past its 16 KiB header limit before Fastify sees them.
+    // past MAX_HEADER_BYTES before Fastify sees them (clientError).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
     // What the router refuses before any route (a malformed %-escape): the same error shape.
     frameworkErrors: (error, _request, reply) => {

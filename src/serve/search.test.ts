@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../math/random.js';
 import type { ContentModel } from '../models/content.js';
 import { expectError, post, startTestApp, type TestApp } from './app.fixture.js';
+import { MAX_HEADER_BYTES } from './app.js';
 
 let t: TestApp;
 
@@ -187,6 +188,21 @@ describe('GET /search: a prompt', () => {
     expectError(await t.app.inject('/search?q=shark&zzz=1'), 400, "querystring: unknown field 'zzz'");
   });
 
+  it('over real HTTP, takes the longest q in any script and answers past the header limit in the error shape', async () => {
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    // 16,384 characters of Japanese: 147 KB of %-escapes, far past Node's default 16 KiB.
+    const longest = await fetch(`${base}/search?q=${encodeURIComponent('東京物語'.repeat(4096))}`);
+    expect(longest.status).toBe(200);
+    expect((await longest.json()).mode).toBe('semantic');
+    const tooLong = await fetch(`${base}/search?q=${'x'.repeat(MAX_HEADER_BYTES)}`);
+    expect(tooLong.status).toBe(431);
+    expect(await tooLong.json()).toEqual({
+      error: 'headers_too_large',
+      message: 'the request line and headers exceed 256 KiB: send a shorter query',
+      details: { limitBytes: MAX_HEADER_BYTES },
+    });
+  });
+
   it('answers a 10 KB paste, binary, emoji and other scripts without a 5xx', async () => {
     const paste = 'shark reef diver '.repeat(600).slice(0, 10_240);
     const long = semantic(await search(paste));
@@ -236,8 +252,9 @@ describe('GET /movies/{movieId}/similar by content and hybrid', () => {
       const n = 6;
       const hybrid = (await t.app.inject(`/movies/${movieId}/similar?by=hybrid&n=${n}`)).json();
       expect(hybrid).toMatchObject({ movieId, by: 'hybrid', model: 'itemknn+content' });
-      const ratings = (await t.app.inject(`/movies/${movieId}/similar?by=ratings&n=${3 * n}`)).json().items;
-      const content = (await t.app.inject(`/movies/${movieId}/similar?by=content&n=${3 * n}`)).json().items;
+      // Both lists are read 100 deep (the most n allows), whatever n is.
+      const ratings = (await t.app.inject(`/movies/${movieId}/similar?by=ratings&n=100`)).json().items;
+      const content = (await t.app.inject(`/movies/${movieId}/similar?by=content&n=100`)).json().items;
       expect(hybrid.items).toHaveLength(n);
       const best = ratings[0].score;
       const partOf = (list: View[], id: number, scale: number) =>
@@ -251,10 +268,28 @@ describe('GET /movies/{movieId}/similar by content and hybrid', () => {
     }
   });
 
+  it('hybrid: a shorter list is the start of a longer one, up to the largest n', async () => {
+    const list = async (n: number) => (await t.app.inject(`/movies/8/similar?by=hybrid&n=${n}`)).json();
+    const longest = await list(100);
+    expect(longest.model).toBe('itemknn+content');
+    for (const n of [3, 10, 40]) {
+      const body = await list(n);
+      expect(body.model).toBe('itemknn+content');
+      expect(body.items).toEqual(longest.items.slice(0, n));
+    }
+  });
+
   it('404 for an unknown movie, 400 for an unknown way', async () => {
     for (const by of ['content', 'hybrid', 'ratings'])
       expectError(await t.app.inject(`/movies/60000/similar?by=${by}`), 404, 'unknown movie 60000');
-    expectError(await t.app.inject('/movies/8/similar?by=nonsense'), 400, /^querystring: 'by' /);
+    const badWay = expectError(
+      await t.app.inject('/movies/8/similar?by=nonsense'),
+      400,
+      "querystring: 'by' must be one of 'ratings', 'content', 'hybrid'",
+    );
+    expect(badWay.details.issues).toEqual([
+      { field: 'by', message: "'by' must be one of 'ratings', 'content', 'hybrid'" },
+    ]);
     expectError(await t.app.inject('/movies/8/similar?by=content&n=0'), 400, "querystring: 'n' must be >= 1");
   });
 });

@@ -43,8 +43,33 @@ export function describeIssue(error: ErrorObject): Issue {
   return { field: path, message: path ? `'${path}' ${error.message}` : (error.message ?? 'is invalid') };
 }
 
+/**
+ * Ajv's errors as issues. A value that matches none of a union of constants ('by' = 'ratings' |
+ * 'content' | 'hybrid') fails once per constant and once more for the union: that is one issue,
+ * naming the values it may take.
+ */
+export function describeIssues(errors: readonly ErrorObject[]): Issue[] {
+  const issues: Issue[] = [];
+  const choices = new Map<string, unknown[]>();
+  for (const error of errors) {
+    if (error.keyword === 'const' || (error.keyword === 'anyOf' && choices.has(error.instancePath))) {
+      const allowed = choices.get(error.instancePath) ?? [];
+      if (error.keyword === 'const') allowed.push((error.params as { allowedValue: unknown }).allowedValue);
+      choices.set(error.instancePath, allowed);
+      continue;
+    }
+    issues.push(describeIssue(error));
+  }
+  for (const [instancePath, allowed] of choices) {
+    const field = instancePath.split('/').filter(Boolean).join('.');
+    const values = allowed.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ');
+    issues.unshift({ field, message: `'${field}' must be one of ${values}` });
+  }
+  return issues;
+}
+
 /** Fastify's `schemaErrorFormatter`: "body: 'rating' must be <= 5". */
 export function schemaErrorFormatter(errors: ErrorObject[], part: string): Error {
-  const issue = describeIssue(errors[0]);
-  return new Error(`${part}: ${issue.message}`);
+  const [issue] = describeIssues(errors);
+  return new Error(`${part}: ${issue?.message ?? 'is invalid'}`);
 }

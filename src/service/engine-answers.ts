@@ -267,10 +267,13 @@ export class Answers {
   }
 }
 
+/** The longest list any answer gives. */
+export const MAX_N = 100;
+
 export function checkN(n: number | undefined): number {
   const value = n ?? 10;
-  if (!Number.isInteger(value) || value < 1 || value > 100) {
-    throw badRequest(`n must be an integer from 1 to 100, got ${value}`, { field: 'n', value });
+  if (!Number.isInteger(value) || value < 1 || value > MAX_N) {
+    throw badRequest(`n must be an integer from 1 to ${MAX_N}, got ${value}`, { field: 'n', value });
   }
   return value;
 }

@@ -273,6 +273,7 @@ export class Engine {
 
   /** Add a movie (admin): 409 when the id is taken. Models learn it at their next training. */
   async addMovie(movie: MovieRecord): Promise<MovieView> {
+    checkTitle(movie.title);
     if (this.current.catalog.has(movie.movieId) || (await this.store.getMovie(movie.movieId))) {
       throw new ServiceError(
         'conflict',
@@ -288,6 +289,7 @@ export class Engine {
 
   /** Change some fields of a movie (admin). */
   async updateMovie(movieId: number, patch: Partial<Omit<MovieRecord, 'movieId'>>): Promise<MovieView> {
+    if (patch.title !== undefined) checkTitle(patch.title);
     const movie = this.current.catalog.get(movieId) ?? (await this.store.getMovie(movieId));
     if (movie === undefined) throw notFound('movie', movieId);
     await this.upsertMovies([{ ...movie, ...patch, movieId }]);
@@ -316,5 +318,15 @@ export class Engine {
       }
     }
     return { installed, failed };
+  }
+}
+
+/**
+ * A title a person can type and read: one letter or digit at least, no control characters. A
+ * blank or invisible title could never be found by the search box, which refuses a blank query.
+ */
+function checkTitle(title: string): void {
+  if (!/[\p{L}\p{N}]/u.test(title) || /\p{Cc}/u.test(title)) {
+    throw badRequest('title needs a letter or digit and no control characters', { field: 'title' });
   }
 }

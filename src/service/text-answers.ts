@@ -11,7 +11,7 @@ import { rebuildOffThread } from '../text/vector-index-rebuild.js';
 import { log } from '../util/log.js';
 import { type Catalog, recordToMovie } from './catalog.js';
 import type { Answers } from './engine-answers.js';
-import { checkN, clip } from './engine-answers.js';
+import { checkN, clip, MAX_N } from './engine-answers.js';
 import type { AnswerContext, SimilarMovies } from './engine-types.js';
 import { badRequest, notFound } from './errors.js';
 import type { ServedModel, Snapshot } from './snapshot.js';
@@ -20,6 +20,12 @@ import { type MovieView, movieView, popularityOf, round } from './views.js';
 
 /** `hybrid` similarity = this × co-rating similarity + (1 − this) × content similarity, each list scaled by its best score. */
 export const HYBRID_RATINGS_WEIGHT = 0.5;
+
+/**
+ * `hybrid` reads both lists this deep whatever `n` is, so a film's blended score, and with it the
+ * order, do not depend on how many films were asked for: the top 5 are the first 5 of the top 10.
+ */
+const HYBRID_DEPTH = MAX_N;
 
 export interface SearchResult extends MovieView {
   /** The fused score's parts: they sum to `score`. */
@@ -137,9 +143,11 @@ export class TextAnswers {
     const served = this.content(snap);
     const keys = this.keys(snap, served);
     const key = keys.byId.get(movieId) ?? -1;
-    const ranked = (served.model as ContentModel).search.similar(key, n * 3, (k) => !keys.byKey.has(k));
+    const depth = by === 'hybrid' ? HYBRID_DEPTH : n;
+    const ranked = (served.model as ContentModel).search.similar(key, depth, (k) => !keys.byKey.has(k));
     const scores = new Map<number, number>();
-    const top = ranked.scores[0] ?? 1;
+    // Scaled by the best score, unless that is not positive (nothing really alike): then as they are.
+    const top = (ranked.scores[0] ?? 0) > 0 ? ranked.scores[0] : 1;
     ranked.ids.forEach((k, r) => {
       scores.set(
         keys.byKey.get(k) as number,
@@ -148,7 +156,8 @@ export class TextAnswers {
     });
     let model = served.run.algorithm;
     if (by === 'hybrid') {
-      const ratings = await this.answers.similar(movieId, n * 3).catch(() => null);
+      // Without a co-ratings model to ask (none promoted), the content half answers alone.
+      const ratings = await this.answers.similar(movieId, HYBRID_DEPTH).catch(() => null);
       const best = ratings?.items[0]?.score ?? 1;
       for (const item of ratings?.items ?? []) {
         const part = HYBRID_RATINGS_WEIGHT * ((item.score ?? 0) / (best || 1));

@@ -167,4 +167,21 @@ describe('queryWeight', () => {
     expect(queryWeight(0)).toBe(0);
     expect(queryWeight(-1)).toBe(0);
   });
+
+  it('ignores a query word weighted 0: its films are not listed, and none is listed twice', () => {
+    const corpus = buildCorpus(DOCS);
+    const bm25 = new Bm25(corpus);
+    const vocab = new Vocabulary(corpus.terms);
+    const [shark, desert] = [vocab.lookup('shark'), vocab.lookup('desert')];
+    const bag: TermBag = {
+      terms: Int32Array.from([shark, desert].sort((a, b) => a - b)),
+      weights: Float32Array.from(
+        [shark, desert].sort((a, b) => a - b),
+        (t) => (t === shark ? 0 : 1),
+      ),
+    };
+    const { out, touched } = score(bm25, bag, DOCS.length);
+    expect(touched).toEqual([2, 3]); // the desert films only, each once
+    expect(out[0]).toBe(0);
+  });
 });

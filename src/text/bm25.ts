@@ -69,6 +69,9 @@ export class Bm25 {
       const t = query.terms[k];
       if (t >= this.idf.length) continue; // a word only overlay documents have: see scoreBag
       const w = this.idf[t] * queryWeight(query.weights[k]);
+      // A word weighted 0 (feedback can drop one) adds nothing, and must not list its films: a
+      // score still 0 is how a film not yet touched is told apart.
+      if (!(w > 0)) continue;
       for (let p = this.postPtr[t]; p < this.postPtr[t + 1]; p++) {
         const d = this.postDocs[p];
         if (out[d] === 0) touched[count++] = d;

@@ -102,13 +102,16 @@ export function restoreTextSearch(meta: Record<string, unknown>, arrays: Arrays)
   };
   const terms = meta.terms;
   if (!Array.isArray(terms)) throw new Error('text index: the artifact lacks its vocabulary');
+  const docFreq = take('docFreq', Int32Array);
+  if (terms.length !== docFreq.length)
+    throw new Error(`text index: ${terms.length} words but document counts for ${docFreq.length}`);
   const corpus: Corpus = {
     terms: terms.map(String),
     indptr: take('indptr', Int32Array),
     indices: take('indices', Int32Array),
     values: take('values', Float32Array),
     lengths: take('lengths', Float32Array),
-    docFreq: take('docFreq', Int32Array),
+    docFreq,
   };
   const encoder = new FittedEncoder({
     params: { ...DEFAULT_FITTED_ENCODER, ...(meta.encoder as Partial<FittedEncoderParams>) },

@@ -45,6 +45,11 @@ const MODES: SearchMode[] = ['fusion', 'lexical', 'dense'];
 const build = (options: TextSearchOptions = {}) =>
   buildTextSearch(MOVIES, { ...options, encoder: { lsaDims: 8, ...options.encoder } });
 const items = (hits: SearchHit[]) => hits.map((h) => h.item);
+/** Document d of the search's corpus, as a term bag. */
+const docBag = (search: TextSearch, d: number) => {
+  const { indptr, indices, values } = search.corpus;
+  return { terms: indices.slice(indptr[d], indptr[d + 1]), weights: values.slice(indptr[d], indptr[d + 1]) };
+};
 
 describe('TextSearch', () => {
   it('puts the film with an exact keyword first in lexical mode', () => {
@@ -93,8 +98,8 @@ describe('TextSearch', () => {
   });
 
   it('breaks a tie between films of identical text by popularity', () => {
-    // A wide gap in counts: the two get consecutive ranks in each list despite equal scores, and
-    // a small popularity gap does not overcome that (see the report on RRF ties).
+    // Equal scores share a rank in each list (tiedRanks), so the popularity prior alone orders the
+    // two; without it they stay in key order.
     const counts = MOVIES.map((_, i) => (i === 11 ? 50 : i === 10 ? 5 : 10));
     // Which of the two comes first (other films may come between them in dense mode, where
     // popularity can lift a film one rank).
@@ -180,6 +185,23 @@ describe('TextSearch', () => {
     expect(Array.from(restored.similar(3, 5).ids)).toEqual(Array.from(search.similar(3, 5).ids));
   });
 
+  it('saves the words it was built with, not those edits added, and finds an edited film again after a restore', () => {
+    const search = build();
+    const words = search.corpus.terms.length;
+    const edit = movieDocument(movie('Jaws|Thriller|A megalodon stalks the reef.|shark megalodon'));
+    search.upsert(0, edit);
+    expect(items(search.search('megalodon shark', 3, { mode: 'lexical' }))[0]).toBe(0);
+    const { meta, arrays } = textSearchState(search);
+    expect(meta.terms).toHaveLength(words);
+    const restored = restoreTextSearch(JSON.parse(JSON.stringify(meta)), arrays);
+    restored.upsert(0, edit); // as TextAnswers.reconcile re-applies edits after a load
+    const hits = restored.search('megalodon shark', 3, { mode: 'lexical' });
+    expect(items(hits)[0]).toBe(0);
+    expect(hits.every((h) => Number.isFinite(h.score))).toBe(true);
+    const longer = { ...meta, terms: [...(meta.terms as string[]), 'megalodon'] };
+    expect(() => restoreTextSearch(longer, arrays)).toThrow(/words but document counts/);
+  });
+
   it('refuses to restore a state with a part missing, naming it', () => {
     const { meta, arrays } = textSearchState(build());
     for (const name of ['idf', 'lsa', 'popularity', 'indptr']) {
@@ -217,6 +239,67 @@ describe('TextSearch', () => {
     expect(expected[0].item).toBe(8);
     const hits = search.search('shark', depth, { mode: 'dense' });
     expect(hits.map((h) => [h.item, h.dense?.score])).toEqual(expected.map((h) => [h.item, h.score]));
+  });
+
+  it('gives exactly what reading and sorting every film gives, with ties, exclusions and edits', () => {
+    // Many films share words and some are identical, so both lists overflow a depth of 3 and ties
+    // straddle the cut; edits add, replace and remove films.
+    const films = Array.from({ length: 40 }, (_, i) =>
+      movie(
+        `Film ${i}|${['Drama', 'Comedy', 'Thriller'][i % 3]}|${i % 2 ? 'A storm' : 'A shark'} hits the ${i % 5 ? 'town' : 'reef'} ${'again '.repeat(i % 4)}.|${i % 7 ? 'storm' : 'shark'}`,
+      ),
+    );
+    films[21] = { ...films[20], movieId: 'twin' };
+    const search = buildTextSearch(films, { encoder: { lsaDims: 6 }, fusion: { depth: 3 } });
+    search.upsert(5, movieDocument(films[20]));
+    search.upsert(40, movieDocument(films[22]));
+    search.remove(8);
+    const bm25 = new Bm25(search.corpus);
+    for (const query of ['shark reef', 'storm town', 'shark', 'again storm']) {
+      for (const exclude of [(_: number) => false, (k: number) => k % 3 === 0]) {
+        const live = (k: number) => k !== 8 && !exclude(k);
+        // The three best live films with a positive score, ties by key: what a full sort gives.
+        const best3 = (rows: { item: number; score: number }[]) =>
+          rows
+            .filter((h) => h.score > 0 && live(h.item))
+            .sort((a, b) => b.score - a.score || a.item - b.item)
+            .slice(0, 3);
+        // Dense: every film's cosine times its evidence weight, best first, ties by key.
+        const vector = search.encodeQuery(query) as Float32Array;
+        const all = search.index.search(vector, 100, { exclude: (k) => !live(k) });
+        const length = (k: number) =>
+          k === 5
+            ? search.corpus.lengths[20]
+            : k === 40
+              ? search.corpus.lengths[22]
+              : search.corpus.lengths[k];
+        const dense = best3(
+          Array.from(all.ids, (item, r) => ({
+            item,
+            score: Math.fround(all.scores[r] * Math.sqrt(Math.min(1, length(item) / 12))),
+          })),
+        );
+        const denseHits = search.search(query, 3, { mode: 'dense', exclude });
+        expect(
+          denseHits.map((h) => [h.item, h.dense?.score]),
+          query,
+        ).toEqual(dense.map((h) => [h.item, h.score]));
+        // Lexical: every base film's BM25 from the postings, the edited ones' from their new text.
+        const bag = search.queryBag(query);
+        const base = new Float32Array(films.length);
+        bm25.scoreInto(bag, base, new Int32Array(films.length));
+        const lexical = best3([
+          ...Array.from(base, (score, item) => ({ item, score: item === 5 ? 0 : score })),
+          { item: 5, score: Math.fround(bm25.scoreBag(bag, docBag(search, 20))) },
+          { item: 40, score: Math.fround(bm25.scoreBag(bag, docBag(search, 22))) },
+        ]);
+        const lexicalHits = search.search(query, 3, { mode: 'lexical', exclude });
+        expect(
+          lexicalHits.map((h) => [h.item, h.bm25?.score]),
+          query,
+        ).toEqual(lexical.map((h) => [h.item, h.score]));
+      }
+    }
   });
 
   it('returns nothing, without throwing, for a query with no words', () => {

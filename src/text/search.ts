@@ -61,7 +61,10 @@ export interface SearchHit {
    * are of the query as feedback expanded it (see TextSearch.search).
    */
   bm25: { score: number; rank: number } | null;
-  /** Cosine to the query (in fusion, the query moved by feedback) and rank, null outside the list read. */
+  /**
+   * Cosine to the query (in fusion, the query moved by feedback) times the film's evidence weight
+   * (see FusionParams.fullEvidence), and rank; null outside the list read.
+   */
   dense: { score: number; rank: number } | null;
 }
 
@@ -99,7 +102,8 @@ export class TextSearch {
     bm25: Bm25Params = DEFAULT_BM25,
   ) {
     this.current = index;
-    this.vocab = new Vocabulary(corpus.terms);
+    // A copy: words that upserts add must not grow the corpus's own list, which is saved with it.
+    this.vocab = new Vocabulary([...corpus.terms]);
     this.bm25 = new Bm25(corpus, bm25);
     this.scratch = new Float32Array(corpus.lengths.length);
     this.touched = new Int32Array(corpus.lengths.length);
@@ -310,22 +314,27 @@ export class TextSearch {
   /**
    * The `depth` films with the best evidence-weighted cosine (of those with a positive one). The
    * weight never exceeds 1, so a positive score can only fall: once the weakest cosine read is
-   * below the depth-th weighted score (or not positive), no film unread can enter, and the read is
-   * exact. It starts at twice the depth and doubles until then, instead of always reading deep.
+   * below the depth-th weighted score (or not positive), no film unread can enter. On the exact
+   * index that makes the read exact: it starts at twice the depth and doubles until then (a hair's
+   * margin covers the kernel choosing in float32 what it reports in float64). HNSW gives no such
+   * bound, so it is read once, 5× the depth and at least 1,000 deep.
    */
   private dense(vector: Float32Array, depth: number, exclude: (item: number) => boolean): Ranked {
-    const hs = new Float64Array(depth);
-    const hi = new Int32Array(depth);
-    for (let read = 2 * depth; ; read *= 2) {
+    const exact = this.index.kind === 'exact';
+    const cap = Math.min(depth, this.corpus.lengths.length + this.overlay.size);
+    const hs = new Float64Array(cap);
+    const hi = new Int32Array(cap);
+    for (let read = exact ? 2 * depth : Math.max(5 * depth, 1000); ; read *= 2) {
       const found = this.index.search(vector, read, { exclude });
       let size = 0;
       for (let r = 0; r < found.ids.length; r++) {
         const weighted = Math.fround(found.scores[r] * this.evidence(found.ids[r]));
-        size = heapPush(hs, hi, size, depth, weighted, found.ids[r]);
+        size = heapPush(hs, hi, size, cap, weighted, found.ids[r]);
       }
       const weakest = found.scores[found.ids.length - 1] ?? 0;
-      const bar = size === depth ? hs[0] : 0;
-      if (found.ids.length < read || weakest <= 0 || weakest < bar) return drain(hs, hi, size);
+      const bar = size === cap ? hs[0] : 0;
+      if (!exact || found.ids.length < read || weakest <= 0 || weakest < bar - 1e-6)
+        return drain(hs, hi, size);
     }
   }
 
@@ -341,19 +350,20 @@ export class TextSearch {
   /** BM25 top-`depth`, base documents then the overlay. */
   private lexical(query: TermBag, depth: number, exclude: (item: number) => boolean): Ranked {
     const count = this.bm25.scoreInto(query, this.scratch, this.touched);
-    const hs = new Float64Array(depth);
-    const hi = new Int32Array(depth);
+    const cap = Math.min(depth, this.corpus.lengths.length + this.overlay.size);
+    const hs = new Float64Array(cap);
+    const hi = new Int32Array(cap);
     let size = 0;
     for (let k = 0; k < count; k++) {
       const d = this.touched[k];
       const score = this.scratch[d];
       this.scratch[d] = 0;
-      if (!this.masked.has(d) && !exclude(d)) size = heapPush(hs, hi, size, depth, score, d);
+      if (score > 0 && !this.masked.has(d) && !exclude(d)) size = heapPush(hs, hi, size, cap, score, d);
     }
     for (const [item, bag] of this.overlay) {
       if (exclude(item)) continue;
       const score = this.bm25.scoreBag(query, bag);
-      if (score > 0) size = heapPush(hs, hi, size, depth, score, item);
+      if (score > 0) size = heapPush(hs, hi, size, cap, score, item);
     }
     return drain(hs, hi, size);
   }

@@ -127,7 +127,7 @@ export class TitleMatcher {
   /** The movie the query names (best candidate at {@link RESOLVE_THRESHOLD} or above), or null with why. */
   resolve(query: string): { match: TitleCandidate | null; reason: string } {
     if (parseQuery(query, this.known) === null)
-      return { match: null, reason: 'empty query (no Latin letters or digits)' };
+      return { match: null, reason: 'no Latin letters or digits to match titles by' };
     const [top] = this.candidates(query, 1);
     if (top === undefined) return { match: null, reason: 'no title resembles the query: a prompt' };
     if (top.score < RESOLVE_THRESHOLD) {

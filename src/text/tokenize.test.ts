@@ -26,6 +26,13 @@ describe('tokenize', () => {
     expect(tokenize('Crème brûlée')).toEqual(tokenize('creme brulee'));
   });
 
+  it('keeps the marks that are part of letters in other scripts', () => {
+    expect(foldText('がぎ')).toBe('がぎ'); // not かき
+    expect(foldText('Чай')).toBe('чай'); // not чаи
+    expect(foldText('Ἀθῆναι')).toBe('αθηναι'); // Greek accents fold, as Latin ones
+    expect(foldText('Ｓｈａｒｋ ﬁlm')).toBe('shark film'); // compatibility forms still fold
+  });
+
   it('gives sci-fi, scifi, sci fi and Science Fiction the same single term', () => {
     const expected = ['scifi'];
     for (const text of ['sci-fi', 'scifi', 'Sci Fi', 'SCI-FI', 'Science Fiction', 'science-fiction']) {

@@ -20,7 +20,14 @@ const PHRASES: [RegExp, string][] = [
 
 /** Lower-cased, accent-folded text with the multi-word phrases above joined. */
 export function foldText(text: string): string {
-  let folded = text.slice(0, MAX_TEXT_CHARS).normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  // Accents are dropped from Latin letters only ("Amélie" → "amelie"): in other scripts a mark can
+  // be part of the letter (Japanese が is not か, Russian й is not и), so those are recomposed.
+  let folded = text
+    .slice(0, MAX_TEXT_CHARS)
+    .normalize('NFKD')
+    .replace(/([\p{Script=Latin}\p{Script=Greek}])\p{M}+/gu, '$1')
+    .normalize('NFC')
+    .toLowerCase();
   for (const [pattern, word] of PHRASES) folded = folded.replace(pattern, word);
   return folded;
 }

@@ -25,7 +25,9 @@ const ScoredMovie = Type.Object(
       { additionalProperties: false, description: 'the parts the score is the sum of' },
     ),
     bm25: Type.Union([Type.Number(), Type.Null()], { description: 'raw BM25 score (null: no query word)' }),
-    cosine: Type.Union([Type.Number(), Type.Null()], { description: 'raw cosine to the query' }),
+    cosine: Type.Union([Type.Number(), Type.Null()], {
+      description: "cosine to the query times the film's evidence weight (short documents count less)",
+    }),
   },
   { additionalProperties: false },
 );

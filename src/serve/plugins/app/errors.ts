@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { ServiceError, type ServiceErrorCode } from '../../../service/errors.js';
 import { StoreError } from '../../../store/types.js';
-import { describeIssue } from '../../validation.js';
+import { describeIssues } from '../../validation.js';
 
 const STATUS: Record<ServiceErrorCode, number> = {
   bad_request: 400,
@@ -41,7 +41,7 @@ export function errorReply(error: FastifyError | Error): [number, ErrorBody] {
   const fastifyError = error as FastifyError;
   if (fastifyError.validation !== undefined) {
     const part = fastifyError.validationContext ?? 'request';
-    const issues = (fastifyError.validation as ErrorObject[]).map(describeIssue);
+    const issues = describeIssues(fastifyError.validation as ErrorObject[]);
     return [
       400,
       {
