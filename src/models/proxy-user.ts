@@ -26,7 +26,12 @@ const scratches = new WeakMap<Interactions, Scratch>();
  * indices are ignored. Reads only the CSC rows of the given items. Null when none of them has
  * any rating.
  */
-export function matchProxyUser(train: Interactions, items: ArrayLike<number>): ProxyMatch | null {
+export function matchProxyUser(
+  train: Interactions,
+  items: ArrayLike<number>,
+  /** Users who may not stand in (erased since the model was trained). */
+  skipUser: (user: number) => boolean = () => false,
+): ProxyMatch | null {
   const list = uniqueKnown(items, train.nItems);
   let scratch = scratches.get(train);
   if (scratch === undefined) {
@@ -49,12 +54,12 @@ export function matchProxyUser(train: Interactions, items: ArrayLike<number>): P
   for (let t = 0; t < nTouched; t++) {
     const u = touched[t];
     const mean = sum[u] / count[u];
-    if (
+    const better =
       best === null ||
       count[u] > best.matchCount ||
       (count[u] === best.matchCount &&
-        (mean > best.meanRating || (mean === best.meanRating && u < best.user)))
-    ) {
+        (mean > best.meanRating || (mean === best.meanRating && u < best.user)));
+    if (better && !skipUser(u)) {
       best = { user: u, matchCount: count[u], meanRating: mean };
     }
     count[u] = 0;
@@ -80,6 +85,8 @@ export interface ListRecommendOptions extends RecommendOptions {
   strategy?: 'fold-in' | 'proxy';
   /** Rating given to each listed movie for fold-in (default 5). */
   rating?: number;
+  /** With 'proxy': users who may not stand in (see matchProxyUser). */
+  skipUser?: (user: number) => boolean;
 }
 
 export interface ListRecommendation {
@@ -94,13 +101,13 @@ export function recommendFromList(
   items: ArrayLike<number>,
   options: ListRecommendOptions = {},
 ): ListRecommendation {
-  const { strategy = 'fold-in', rating = 5, ...recommend } = options;
+  const { strategy = 'fold-in', rating = 5, skipUser, ...recommend } = options;
   const listed = uniqueKnown(items, model.nItems);
   if (strategy === 'fold-in') {
     const folded = model.foldIn(ratingsFromList(listed, model.nItems, rating));
     return { ranked: model.recommend([folded], recommend)[0], proxy: null };
   }
-  const proxy = matchProxyUser(model.trainData, listed);
+  const proxy = matchProxyUser(model.trainData, listed, skipUser);
   if (proxy === null) return { ranked: emptyRanked(), proxy };
   // The listed movies are already known to the newcomer: never recommend them back.
   const banned = new Set(listed);

@@ -119,6 +119,26 @@ describe('POST /recommendations/from-selection and /users/match', () => {
     expect(match.match).toEqual(proxy.json().proxy);
   });
 
+  it('never lets an erased user stand in, though the model still remembers them', async () => {
+    const body = { movieIds: [1, 2, 3] };
+    const before = (await t.app.inject(post('/users/match', body))).json().match;
+    const saved = await t.svc.store.userRatings(before.userId);
+    try {
+      expect((await t.app.inject({ method: 'DELETE', url: `/users/${before.userId}` })).statusCode).toBe(200);
+      const after = (await t.app.inject(post('/users/match', body))).json().match;
+      expect(after.userId).not.toBe(before.userId);
+      expect(after.matchCount).toBeLessThanOrEqual(before.matchCount);
+      const proxied = (
+        await t.app.inject(post('/recommendations/from-selection', { ...body, method: 'proxy-user' }))
+      ).json();
+      expect(proxied.proxy).toEqual(after);
+    } finally {
+      // Put the user back for the tests after this one, through the API so every cache hears of it.
+      for (const { userId, movieId, rating } of saved)
+        await t.app.inject(post('/ratings', { userId, movieId, rating }));
+    }
+  });
+
   it('refuses 0 or 21 movie ids, unknown fields, unknown methods and unknown movies', async () => {
     const url = '/recommendations/from-selection';
     const zero = expectError(

@@ -57,9 +57,10 @@ export class Answers {
     const onProxy = (match: ProxyMatch | null) => {
       proxy = match;
     };
+    const erased = method === 'proxy-user' ? (await this.erasedProxies(served, movieIds)).skip : undefined;
     // The list stands in for a user: it fills the collaborative slot of the plan.
     const sources = new Map<string, Source>([
-      ['collaborative', selectionSource(served, snap, accepts, movieIds, method, onProxy)],
+      ['collaborative', selectionSource(served, snap, accepts, movieIds, method, onProxy, erased)],
       ['popular', popularSource(snap, this.ctx.roles.coldStart, accepts)],
     ]);
     const answer = this.assemble(snap, served, sources, n, new Set(movieIds));
@@ -72,9 +73,31 @@ export class Answers {
     const snap = this.ctx.snapshot();
     const served = this.require(snap, this.ctx.roles.ranking, 'model');
     const movieIds = this.knownMovies(snap, movieIdsIn);
-    const items = movieIds.map((id) => served.items.index(id)).filter((i) => i >= 0);
-    const match = matchProxyUser(served.model.trainData, items);
+    const { match } = await this.erasedProxies(served, movieIds);
     return match && this.toMatch(served, match);
+  }
+
+  /**
+   * The best proxy for `movieIds` among users who still have ratings, and the test that skips the
+   * others. A model remembers the users it was trained on until its next training; a user erased
+   * since must never stand in for anyone, so each candidate is checked against the store (one
+   * read, usually cached) and the next best taken while it is gone.
+   */
+  private async erasedProxies(
+    served: ServedModel,
+    movieIds: readonly number[],
+  ): Promise<{ match: ProxyMatch | null; skip: (user: number) => boolean }> {
+    const items = movieIds.map((id) => served.items.index(id)).filter((i) => i >= 0);
+    const gone = new Set<number>();
+    const skip = (user: number) => gone.has(user);
+    for (;;) {
+      const match = matchProxyUser(served.model.trainData, items, skip);
+      if (match === null) return { match, skip };
+      const userId = served.users.rawId(match.user) as number;
+      const state = await this.ctx.users.get(userId, (id) => this.ctx.store.userRatings(id));
+      if (state.ratings.length > 0) return { match, skip };
+      gone.add(match.user);
+    }
   }
 
   /** The ranking model's score and the predicted rating of each movie, in the order given. */

@@ -73,6 +73,7 @@ export function selectionSource(
   movieIds: readonly number[],
   method: 'fold-in' | 'proxy-user',
   onProxy: (proxy: ProxyMatch | null) => void,
+  skipUser: (user: number) => boolean = () => false,
 ): Source {
   const name = `${method}/${served.run.algorithm}`;
   return {
@@ -85,6 +86,7 @@ export function selectionSource(
       for (let i = 0; i < skip.length; i++) if (skip[i] === 0) only.push(i);
       const result = recommendFromList(served.model, items, {
         strategy: method === 'proxy-user' ? 'proxy' : 'fold-in',
+        skipUser,
         n,
         only: Int32Array.from(only),
       });
