@@ -254,11 +254,35 @@ export abstract class Recommender<P extends Record<string, unknown> = Record<str
    * Throws for a user folded in by another model.
    */
   scoreAll(user: UserRef): Float32Array | null {
+    return this.everyItem(user, 'scoreAll', (u, out) => this.scoreInto(u, out));
+  }
+
+  /**
+   * Every item's rating estimate (NaN where unscorable), as `predict` gives them before any
+   * clipping; null when the user cannot be scored. The same as `scoreAll` for models whose scores
+   * are ratings; a model that ranks by something else (content: a taste-profile cosine) overrides
+   * `predictInto`. A blend of ratings ranks by this (see Ensemble).
+   */
+  predictAll(user: UserRef): Float32Array | null {
+    return this.everyItem(user, 'predictAll', (u, out) => this.predictInto(u, out));
+  }
+
+  /** `fill`'s values for every item, after the checks scoreAll and predictAll share. */
+  private everyItem(
+    user: UserRef,
+    what: string,
+    fill: (user: UserRef, out: Float32Array) => boolean,
+  ): Float32Array | null {
     const train = this.requireTrain();
-    this.requireOwnFolded(user, 'scoreAll');
+    this.requireOwnFolded(user, what);
     if (this.userProblem(user, train) !== undefined) return null;
     const out = new Float32Array(train.nItems);
-    return this.scoreInto(user, out) ? out : null;
+    return fill(user, out) ? out : null;
+  }
+
+  /** `predictAll`'s work, `user` checked as for `estimate`; by default the model's scores. */
+  protected predictInto(user: UserRef, out: Float32Array): boolean {
+    return this.scoreInto(user, out);
   }
 
   /** Why `user` cannot be scored at all (unknown index, not a folded user, another model's), or undefined. */

@@ -77,6 +77,21 @@ describe('content model', () => {
     expect(estimate.ok && estimate.value).toBeGreaterThan(4.5); // user 0 gives sharks 5★, robots 1★
   });
 
+  it('predicts every item at once exactly as one at a time (what a blend ranks by)', async () => {
+    const { train, movies } = sharksAndRobots();
+    for (const neighbours of [1, 2, 20]) {
+      const model = await new ContentModel({ lsaDims: 4, cfFactors: 0, neighbours }).fit(train, { movies });
+      for (let u = 0; u < 4; u++) {
+        const all = model.predictAll(u) as Float32Array;
+        for (let i = 0; i < 6; i++) {
+          const e = model.predict(u, i);
+          if (!e.ok) throw new Error(e.reason);
+          expect(all[i], `neighbours ${neighbours} user ${u} item ${i}`).toBeCloseTo(e.value, 5);
+        }
+      }
+    }
+  });
+
   it('searches its catalog and survives an artifact round trip unchanged', async () => {
     const { movies, train } = sharksAndRobots();
     const model = await new ContentModel({ lsaDims: 4, cfFactors: 0 }).fit(train, { movies });

@@ -189,6 +189,52 @@ export class ContentModel extends Recommender<ContentParams> {
     return { ok: true, value: den > 0 ? average + num / den : average };
   }
 
+  /**
+   * `estimate` for every item at once, for a blend that ranks by ratings: one kernel pass per
+   * rated film, each item keeping the `neighbours` most similar rated films with a positive
+   * similarity seen so far (an equal one seen later does not replace one kept, as in the sort).
+   */
+  protected override predictInto(user: UserRef, out: Float32Array): boolean {
+    const { items, ratings } = this.userRatings(user);
+    if (items.length === 0 || this.scorer === undefined) return false;
+    const n = out.length;
+    const k = this.params.neighbours;
+    const average = mean(ratings);
+    const sims = new Float32Array(n * k);
+    const devs = new Float32Array(n * k);
+    const kept = new Int32Array(n);
+    /** Slot of the weakest kept similarity, once an item has k. */
+    const weakest = new Int32Array(n);
+    const row = new Float32Array(n);
+    for (let r = 0; r < items.length; r++) {
+      this.scorer.scoreInto(this.vectors.subarray(items[r] * this.dim, (items[r] + 1) * this.dim), row);
+      const dev = ratings[r] - average;
+      for (let i = 0; i < n; i++) {
+        const s = row[i];
+        const o = i * k;
+        if (!(s > 0) || (kept[i] === k && s <= sims[o + weakest[i]])) continue;
+        const slot = kept[i] < k ? kept[i]++ : weakest[i];
+        sims[o + slot] = s;
+        devs[o + slot] = dev;
+        if (kept[i] === k) {
+          let w = 0;
+          for (let c = 1; c < k; c++) if (sims[o + c] < sims[o + w]) w = c;
+          weakest[i] = w;
+        }
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      let num = 0;
+      let den = 0;
+      for (let c = 0; c < kept[i]; c++) {
+        num += sims[i * k + c] * devs[i * k + c];
+        den += sims[i * k + c];
+      }
+      out[i] = den > 0 ? average + num / den : average;
+    }
+    return true;
+  }
+
   private dot(item: number, vector: Float32Array): number {
     let sum = 0;
     for (let c = 0; c < this.dim; c++) sum += this.vectors[item * this.dim + c] * vector[c];

@@ -155,6 +155,40 @@ describe('Ensemble', () => {
     }
   });
 
+  it('ranks by the ratings it predicts, with a member whose own scores are on another scale', async () => {
+    // content ranks by a taste-profile cosine but predicts ratings; the blend must use the latter.
+    const words = ['shark', 'robot', 'ocean', 'space', 'love', 'war', 'ghost', 'heist'];
+    const movies = Array.from({ length: 40 }, (_, i) => ({
+      movieId: i + 1,
+      title: `Film ${i + 1}`,
+      year: 2000,
+      genres: [i % 2 ? 'Drama' : 'Comedy'],
+      overview: `${words[i % 8]} ${words[(3 * i) % 8]} ${words[(5 * i + 1) % 8]}`,
+    }));
+    const model = await new Ensemble({
+      useItemknn: false,
+      useSvd: false,
+      useSvdpp: false,
+      useNeural: false,
+      ridge: 0,
+    }).fit(world(7), { movies });
+    const { members, weights } = model.blendReport();
+    expect(members).toEqual(['baseline', 'content']);
+    expect(weights[1]).toBeGreaterThan(0);
+    let compared = 0;
+    for (const u of [0, 9, 31, 50]) {
+      const scores = model.scoreAll(u) as Float32Array;
+      for (let i = 0; i < 40; i++) {
+        const e = model.predict(u, i);
+        // predict clips to the rating range; inside it the two are one number.
+        if (!e.ok || e.value <= 1 || e.value >= 5) continue;
+        expect(scores[i], `user ${u} item ${i}`).toBeCloseTo(e.value, 4);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
   it('refuses an artifact whose nested state lacks a member', async () => {
     const model = await new Ensemble({
       useItemknn: false,

@@ -234,16 +234,20 @@ export class Ensemble extends Recommender<EnsembleParams> {
     return { ok: true, value: Math.min(f.hi, Math.max(f.lo, value)) };
   }
 
-  /** Unclipped blend of every member's full-catalog scores (clipping would tie the top items). */
+  /**
+   * The blend `estimate` makes, for every item and unclipped (clipping would tie the top items):
+   * the weights were fitted on the members' rating estimates, so it blends those (`predictAll`),
+   * never a member's ranking scores on another scale.
+   */
   protected scoreInto(user: UserRef, out: Float32Array): boolean {
     const f = this.requireFitted();
-    const fallback = f.fallback.scoreAll(partUser(user, FALLBACK, f.fallback));
+    const fallback = f.fallback.predictAll(partUser(user, FALLBACK, f.fallback));
     if (fallback === null) return false;
     const sum = new Float64Array(out.length).fill(f.blend.intercept);
     for (let j = 0; j < f.members.length; j++) {
       const member = f.members[j];
       const w = f.blend.weights[j];
-      const s = member.scoreAll(partUser(user, member.name, member)) ?? fallback;
+      const s = member.predictAll(partUser(user, member.name, member)) ?? fallback;
       for (let i = 0; i < out.length; i++) sum[i] += w * (Number.isFinite(s[i]) ? s[i] : fallback[i]);
     }
     for (let i = 0; i < out.length; i++) out[i] = sum[i];
