@@ -46,17 +46,29 @@ describe('background training in a child process', () => {
     expect(served?.model.predict(0, 0).ok).toBe(true);
   });
 
-  it('stops the child when the server closes, leaving nothing promoted', async () => {
+  it('stops the child mid-training when the server closes: the run fails, nothing is promoted', async () => {
     const abort = new AbortController();
     const errors: string[] = [];
-    const log = {
-      info: () => abort.abort(),
-      warn: () => {},
-      error: (_: unknown, m: string) => errors.push(m),
-    };
-    await trainInBackground(service, ['bpr'], { log, signal: abort.signal });
+    const log = { info: () => {}, warn: () => {}, error: (_: unknown, m: string) => errors.push(m) };
+    const before = new Set((await service.registry.list()).map((run) => run.id));
+    const started = async () => (await service.registry.list()).find((run) => !before.has(run.id));
+    let done = false;
+    // Close the "server" once the child has recorded its run and is fitting, not before it forks.
+    const watch = (async () => {
+      while (!done) {
+        if ((await started())?.status === 'training') return abort.abort();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    await trainInBackground(service, ['twostage'], { log, signal: abort.signal });
+    done = true;
+    await watch;
+    expect(abort.signal.aborted).toBe(true);
     expect(errors).toEqual([]);
-    expect(service.engine.snapshot.model('bpr')).toBeUndefined();
-    expect((await service.registry.promoted()).map((run) => run.algorithm)).not.toContain('bpr');
+    const run = await started();
+    expect(run?.status).toBe('failed');
+    expect(run?.error).toMatch(/cancelled|stopped before promotion/);
+    expect(service.engine.snapshot.model('twostage')).toBeUndefined();
+    expect((await service.registry.promoted()).map((r) => r.algorithm)).not.toContain('twostage');
   });
 });

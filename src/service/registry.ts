@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { IdMap } from '../data/idmap.js';
 import { evaluate } from '../eval/evaluate.js';
 import { decodeArtifact } from '../models/artifact.js';
+import { checkAborted } from '../models/base.js';
 import { modelEntry, saveModel } from '../models/registry.js';
 import type { ModelRunRecord, Store } from '../store/types.js';
 import { loadStoreDataset, type StoreDataset } from './catalog.js';
@@ -112,6 +113,8 @@ export class ModelRegistry {
         movies: dataset.movies,
       });
       metrics.fitSeconds = (performance.now() - started) / 1000;
+      // A stop that came during the fit's last synchronous stretch: no artifact, the run fails.
+      checkAborted(options.signal, algorithm);
       await mkdir(this.modelsDir, { recursive: true });
       const artifactPath = join(this.modelsDir, `${algorithm}-${run.id}.cinerec`);
       const sha256 = await saveModel(model, artifactPath, {

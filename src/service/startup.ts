@@ -207,7 +207,9 @@ export async function trainInBackground(
           seed: settings.seed,
         };
         await trainInChild(task, options.signal);
-        await service.engine.syncPromoted();
+        const { failed } = await service.engine.syncPromoted();
+        const refused = failed.find((f) => f.run.algorithm === algorithm);
+        if (refused !== undefined) throw refused.error;
       }
       const run = service.engine.snapshot.model(algorithm)?.run;
       log.info(
@@ -220,6 +222,9 @@ export async function trainInBackground(
     }
   }
 }
+
+/** How long a training child told to stop may take before it is killed. */
+export const CHILD_GRACE_MS = 5000;
 
 const CHILD = new URL(`./train-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
@@ -235,12 +240,19 @@ function trainInChild(task: ChildTask, signal?: AbortSignal): Promise<void> {
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
-  const stop = () => child.kill('SIGTERM');
+  // SIGTERM lets the fit stop at its next check; a fit deep in a synchronous stretch may not get
+  // there soon, so after a grace period it is killed.
+  let kill: NodeJS.Timeout | undefined;
+  const stop = () => {
+    child.kill('SIGTERM');
+    kill = setTimeout(() => child.kill('SIGKILL'), CHILD_GRACE_MS);
+  };
   signal?.addEventListener('abort', stop, { once: true });
   if (signal?.aborted) stop();
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, killedBy) => {
+      clearTimeout(kill);
       signal?.removeEventListener('abort', stop);
       if (code === 0) resolve();
       else
