@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
 } from 'fastify';
+import { Type } from 'typebox';
 import type { Service } from '../service/startup.js';
 import auth from './plugins/app/auth.js';
 import errors, { errorReply } from './plugins/app/errors.js';
@@ -33,6 +34,8 @@ export interface AppOptions {
   settings?: ServerSettings;
 }
 
+const NO_QUERY = Type.Object({}, { additionalProperties: false });
+
 /** The application as a plugin: everything but listening. */
 export default async function app(fastify: FastifyInstance, options: AppOptions): Promise<void> {
   const settings = options.settings ?? serverSettings();
@@ -43,6 +46,13 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(metrics);
   await fastify.register(auth, { keys: settings.apiKeys });
   await fastify.register(rateLimit, { reads: settings.rateLimitReads, writes: settings.rateLimitWrites });
+  // A route that takes no query parameters refuses any, as the others refuse unknown ones:
+  // `DELETE /ratings/1/2?dryRun=1` must not delete.
+  fastify.addHook('onRoute', (route) => {
+    if (route.schema === undefined || route.schema.hide === true || route.schema.querystring !== undefined)
+      return;
+    route.schema = { ...route.schema, querystring: NO_QUERY };
+  });
   await fastify.register(healthRoutes);
   await fastify.register(recommendationRoutes);
   await fastify.register(sectionRoutes);

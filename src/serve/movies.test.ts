@@ -26,6 +26,12 @@ describe('movies', () => {
     for (const movie of byYear.movies) expect(movie.year).toBe(year);
     expectError(await t.app.inject('/movies?page=0'), 400, "querystring: 'page' must be >= 1");
     expectError(await t.app.inject('/movies?title=x'), 400, "querystring: unknown field 'title'");
+    for (const query of ['%00', 'movie%002', 'a%07b'])
+      expectError(
+        await t.app.inject(`/movies?query=${query}`),
+        400,
+        'query must not contain control characters',
+      );
   });
 
   it('gets one movie with its rating count and mean, 404 naming an unknown one', async () => {

@@ -96,6 +96,13 @@ describe('ratings and users', () => {
       movie: { title: expect.any(String) },
     });
 
+    // A route without query parameters refuses any, and does nothing.
+    expectError(
+      await t.app.inject({ method: 'DELETE', url: `/ratings/${user}/4?dryRun=1` }),
+      400,
+      "querystring: unknown field 'dryRun'",
+    );
+    expect((await t.svc.store.userRatings(user)).some((r) => r.movieId === 4)).toBe(true);
     expect((await t.app.inject({ method: 'DELETE', url: `/ratings/${user}/4` })).statusCode).toBe(204);
     expectError(
       await t.app.inject({ method: 'DELETE', url: `/ratings/${user}/4` }),

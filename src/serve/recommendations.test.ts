@@ -62,6 +62,11 @@ describe('GET /recommendations/{userId}', () => {
       "querystring: unknown field 'colour'",
     );
     expectError(await t.app.inject('/recommendations/x1'), 400, "params: 'userId' must be integer");
+    // Numbers in a URL are decimal: JavaScript's other spellings of 16, 1000 and 1 are refused.
+    for (const id of ['0x10', '1e3', '+1', '%201', '1.0', '0b1'])
+      expectError(await t.app.inject(`/recommendations/${id}`), 400, "params: 'userId' must be integer");
+    expectError(await t.app.inject('/recommendations/1?n=0x10'), 400, "querystring: 'n' must be integer");
+    expectError(await t.app.inject('/movies/1e3'), 400, "params: 'movieId' must be integer");
     expectError(await t.app.inject('/recommendations/0'), 400, "params: 'userId' must be >= 1");
     expectError(
       await t.app.inject('/recommendations/1?yearFrom=2000&yearTo=1990'),

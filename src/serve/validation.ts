@@ -14,10 +14,52 @@ const common = { removeAdditional: false, useDefaults: true, allErrors: false, s
 const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
 const urlAjv = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
 
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? bodyAjv : urlAjv).compile(schema as object) as ReturnType<
-    FastifySchemaCompiler<unknown>
-  >;
+type Validate = ReturnType<FastifySchemaCompiler<unknown>> & { errors?: ErrorObject[] | null };
+
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
+  if (httpPart === 'body') return bodyAjv.compile(schema as object) as Validate;
+  return decimalOnly(schema as UrlSchema, urlAjv.compile(schema as object) as Validate);
+};
+
+interface UrlSchema {
+  properties?: Record<string, { type?: unknown }>;
+}
+
+const DECIMAL: Record<string, RegExp> = { integer: /^-?\d+$/, number: /^-?\d+(\.\d+)?$/ };
+
+/**
+ * Ajv coerces a URL's numbers with JavaScript's Number(), which also reads "0x10", "1e3", " 1"
+ * and "+1": a path /movies/0x10 would name movie 16. Numbers in a URL are written in decimal;
+ * anything else is refused, with the message Ajv gives for "abc".
+ */
+function decimalOnly(schema: UrlSchema, validate: Validate): Validate {
+  const numeric = Object.entries(schema.properties ?? {}).filter(
+    ([, field]) => field.type === 'integer' || field.type === 'number',
+  );
+  if (numeric.length === 0) return validate;
+  const checked = ((data: unknown) => {
+    for (const [name, field] of numeric) {
+      const raw = (data as Record<string, unknown> | null)?.[name];
+      const type = field.type as string;
+      if (typeof raw === 'string' && !DECIMAL[type].test(raw)) {
+        checked.errors = [
+          {
+            keyword: 'type',
+            instancePath: `/${name}`,
+            schemaPath: `#/properties/${name}/type`,
+            params: { type },
+            message: `must be ${type}`,
+          },
+        ];
+        return false;
+      }
+    }
+    const ok = validate(data);
+    checked.errors = validate.errors;
+    return ok;
+  }) as Validate;
+  return checked;
+}
 
 export interface Issue {
   /** Dotted path of the field ("movieIds", "movie.title", "movieIds.3"), '' for the whole part. */

@@ -193,6 +193,10 @@ export class Answers {
   }
 
   async searchMovies(query: MovieQuery): Promise<{ movies: MovieView[]; total: number }> {
+    // SQLite's LIKE reads a pattern only up to a NUL: "star\0zzz" would match as "star".
+    if (query.query !== undefined && /\p{Cc}/u.test(query.query)) {
+      throw badRequest('query must not contain control characters', { field: 'query' });
+    }
     const snap = this.ctx.snapshot();
     const { movies, total } = await this.ctx.store.findMovies(query);
     return { movies: movies.map((m) => movieView(snap, m, this.ctx.roles.coldStart)), total };
