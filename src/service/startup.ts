@@ -224,7 +224,7 @@ export async function trainInBackground(
 }
 
 /** How long a training child told to stop may take before it is killed. */
-export const CHILD_GRACE_MS = 5000;
+const CHILD_GRACE_MS = 5000;
 
 const CHILD = new URL(`./train-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
