@@ -5,6 +5,7 @@ import Fastify, {
   type FastifyHttpOptions,
   type FastifyInstance,
   type FastifyReply,
+  type RouteOptions,
 } from 'fastify';
 import { Type } from 'typebox';
 import type { Service } from '../service/startup.js';
@@ -24,6 +25,7 @@ import recommendationRoutes from './routes/recommendations.js';
 import searchRoutes from './routes/search.js';
 import sectionRoutes from './routes/sections.js';
 import userRoutes from './routes/users.js';
+import { ErrorReply } from './schemas/common.js';
 import { type ServerSettings, serverSettings } from './settings.js';
 import { schemaErrorFormatter, validatorCompiler } from './validation.js';
 
@@ -36,6 +38,21 @@ export interface AppOptions {
 
 const NO_QUERY = Type.Object({}, { additionalProperties: false });
 
+/**
+ * What every API route's schema says without each route repeating it: a route that takes no
+ * query parameters refuses any, as the others refuse unknown ones (`DELETE /ratings/1/2?dryRun=1`
+ * must not delete); a route behind a key documents its 401, and one that reads a body its 415
+ * (a body that is not JSON).
+ */
+function completeSchema(route: RouteOptions): void {
+  const schema = route.schema;
+  if (schema === undefined || schema.hide === true) return;
+  const response = { ...(schema.response as Record<string, unknown> | undefined) };
+  if ((route.config?.access ?? 'public') !== 'public') response[401] ??= ErrorReply;
+  if (schema.body !== undefined) response[415] ??= ErrorReply;
+  route.schema = { ...schema, querystring: schema.querystring ?? NO_QUERY, response };
+}
+
 /** The application as a plugin: everything but listening. */
 export default async function app(fastify: FastifyInstance, options: AppOptions): Promise<void> {
   const settings = options.settings ?? serverSettings();
@@ -46,13 +63,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(metrics);
   await fastify.register(auth, { keys: settings.apiKeys });
   await fastify.register(rateLimit, { reads: settings.rateLimitReads, writes: settings.rateLimitWrites });
-  // A route that takes no query parameters refuses any, as the others refuse unknown ones:
-  // `DELETE /ratings/1/2?dryRun=1` must not delete.
-  fastify.addHook('onRoute', (route) => {
-    if (route.schema === undefined || route.schema.hide === true || route.schema.querystring !== undefined)
-      return;
-    route.schema = { ...route.schema, querystring: NO_QUERY };
-  });
+  fastify.addHook('onRoute', completeSchema);
   await fastify.register(healthRoutes);
   await fastify.register(recommendationRoutes);
   await fastify.register(sectionRoutes);

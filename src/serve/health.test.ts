@@ -76,7 +76,15 @@ describe('health, OpenAPI and the error shape', () => {
       maximum: 5,
       multipleOf: 0.5,
     });
-    expect(Object.keys(rate.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '404']));
+    expect(Object.keys(rate.responses)).toEqual(
+      expect.arrayContaining(['200', '201', '400', '401', '404', '415']),
+    );
+    // A public read documents no 401, and a route without a body no 415.
+    expect(Object.keys(spec.paths['/movies/{movieId}'].get.responses)).not.toContain('401');
+    expect(Object.keys(spec.paths['/ratings/{userId}/{movieId}'].delete.responses)).toEqual(
+      expect.arrayContaining(['401']),
+    );
+    expect(Object.keys(spec.paths['/ratings/{userId}/{movieId}'].delete.responses)).not.toContain('415');
     const docs = await t.app.inject('/docs');
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('Swagger UI');

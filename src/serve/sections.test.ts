@@ -58,7 +58,7 @@ describe('GET /recommendations/{userId}/sections', () => {
   it('is documented in OpenAPI with its row ids', async () => {
     const openapi = (await t.app.inject('/openapi.json')).json();
     const get = openapi.paths['/recommendations/{userId}/sections'].get;
-    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '404', '500', '503']);
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '401', '404', '500', '503']);
     const schema = JSON.stringify(get.responses['200']);
     for (const id of IDS) expect(schema).toContain(`"${id}"`);
     expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(
