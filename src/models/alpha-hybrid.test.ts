@@ -74,6 +74,9 @@ describe('AlphaHybrid', () => {
     const restored = new AlphaHybrid({ lsaDims: 8 });
     restored.restore(model.state(), train);
     expect(restored.alpha).toBe(model.alpha);
+    // The restored blend is the same model, not only the same α.
+    const everyone = Int32Array.from({ length: train.nUsers }, (_, u) => u);
+    expect(restored.recommend(everyone, { n: 8 })).toEqual(model.recommend(everyone, { n: 8 }));
   });
 
   it('ranks a cold user by content alone, and a user with no ratings by popularity', async () => {

@@ -205,6 +205,20 @@ describe('TwoStage on a synthetic world', () => {
     expect(() => new TwoStage().restore(renamed, world.ratings)).toThrow(/another feature table/);
   });
 
+  it('refuses a minRating that would grade the top rating past what LambdaMART takes', async () => {
+    const hundred = new Interactions(
+      2,
+      2,
+      Int32Array.from([0, 1]),
+      Int32Array.from([0, 1]),
+      Float32Array.from([10, 100]),
+      Float64Array.from([0, 1]),
+    );
+    await expect(new TwoStage({ ...small, minRating: 50 }).fit(hundred)).rejects.toThrow(
+      /minRating 50 grades this scale's top rating 51; LambdaMART takes labels up to 31/,
+    );
+  });
+
   it('ranks a user with no training ratings by the weighted rating (the cold-start fallback)', async () => {
     const rows = Int32Array.from({ length: world.ratings.size }, (_, k) => k).filter(
       (k) => world.ratings.users[k] !== 5,

@@ -1,8 +1,9 @@
 import type { Interactions } from '../data/interactions.js';
 import { FEATURES, featureColumn, N_FEATURES, userFeatures } from '../rank/features.js';
-import { GeneratorSet, type GeneratorSettings, type UserHistory } from '../rank/generators.js';
+import { fitsNeural, GeneratorSet, type GeneratorSettings, type UserHistory } from '../rank/generators.js';
 import { LambdaMart } from '../rank/lambdamart.js';
-import { historyOf, rerankerTrainingData } from '../rank/pipeline.js';
+import { MAX_LABEL } from '../rank/lambdamart-data.js';
+import { gradeOf, historyOf, rerankerTrainingData } from '../rank/pipeline.js';
 import { checkAborted, Recommender } from './base.js';
 import { underPrefix, withPrefix } from './ensemble-parts.js';
 import type { ModelEntry } from './registry.js';
@@ -36,7 +37,12 @@ const schema = {
     max: 0.9,
     description: "share of the label users kept for the reranker's early stopping",
   },
-  minRating: { type: 'float', default: 4, description: 'a label-window rating at least this is relevant' },
+  minRating: {
+    type: 'float',
+    default: 4,
+    min: 0,
+    description: 'a label-window rating at least this is relevant (graded 1 + rating − this)',
+  },
   alsFactors: { type: 'int', default: 64, min: 1, max: 1024, description: 'ALS generator factors' },
   alsIterations: { type: 'int', default: 15, min: 1, max: 1000, description: 'ALS generator passes' },
   svdFactors: { type: 'int', default: 100, min: 1, max: 1024, description: 'SVD feature model factors' },
@@ -150,7 +156,13 @@ export class TwoStage extends Recommender<TwoStageParams> {
     checkAborted(options.signal, this.name);
     if (train.size === 0) throw new Error('twostage: no ratings in training; nothing to rank from');
     const p = this.params;
-    const total = 2 * (4 + (p.content && options.movies ? 1 : 0) + (p.neural ? 1 : 0)) + 2;
+    const top = gradeOf(train.ratingRange()[1], p.minRating);
+    if (top > MAX_LABEL) {
+      throw new Error(
+        `twostage: minRating ${p.minRating} grades this scale's top rating ${top}; LambdaMART takes labels up to ${MAX_LABEL}: raise minRating`,
+      );
+    }
+    const total = 2 * (4 + (p.content && options.movies ? 1 : 0) + (fitsNeural(p) ? 1 : 0)) + 2;
     let done = 0;
     const step = (label: string) => {
       options.onProgress?.(++done, total, `twostage ${label}`);

@@ -128,7 +128,7 @@ export class GeneratorSet {
       models.content = await new ContentModel({ seed: s.seed }).fit(train, sub);
       progress('content');
     }
-    if (s.neural && modelNames().includes('neural')) {
+    if (fitsNeural(s)) {
       models.neural = await createModel('neural', { seed: s.seed }).fit(train, sub);
       progress('neural');
     }
@@ -346,4 +346,9 @@ function catalogTables(
   });
   const years = Float32Array.from({ length: nItems }, (_, i) => movies?.[i]?.year ?? Number.NaN);
   return { genreNames: [...names.keys()], itemGenres: table, itemYears: years };
+}
+
+/** Whether the set fits a neural model (asked for, and registered: src/models/index.ts does it). */
+export function fitsNeural(settings: Pick<GeneratorSettings, 'neural'>): boolean {
+  return settings.neural && modelNames().includes('neural');
 }
