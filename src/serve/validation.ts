@@ -68,7 +68,7 @@ export interface Issue {
 }
 
 /** One Ajv error as a field and a sentence. */
-export function describeIssue(error: ErrorObject): Issue {
+function describeIssue(error: ErrorObject): Issue {
   const path = error.instancePath.split('/').filter(Boolean).join('.');
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') {

@@ -93,8 +93,7 @@ export class Answers {
     for (;;) {
       const match = matchProxyUser(served.model.trainData, items, skip);
       if (match === null) return { match, skip };
-      const userId = served.users.rawId(match.user) as number;
-      const state = await this.ctx.users.get(userId, (id) => this.ctx.store.userRatings(id));
+      const state = await this.userState(served.users.rawId(match.user) as number);
       if (state.ratings.length > 0) return { match, skip };
       gone.add(match.user);
     }
@@ -248,9 +247,14 @@ export class Answers {
     });
   }
 
+  /** The user's current ratings (cached; none for a user the store does not have). */
+  private userState(userId: number): Promise<UserState> {
+    return this.ctx.users.get(userId, (id) => this.ctx.store.userRatings(id));
+  }
+
   /** The user's current ratings; 404 for a user with none. */
   async knownUser(userId: number): Promise<UserState> {
-    const state = await this.ctx.users.get(userId, (id) => this.ctx.store.userRatings(id));
+    const state = await this.userState(userId);
     if (state.ratings.length === 0) throw notFound('user', userId);
     return state;
   }

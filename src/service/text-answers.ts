@@ -27,6 +27,14 @@ export const HYBRID_RATINGS_WEIGHT = 0.5;
  */
 const HYBRID_DEPTH = MAX_N;
 
+/**
+ * What a "more like this" list is divided by so its best film scores 1: its best score, unless
+ * that is missing or not positive (nothing really alike), when the scores stay as they are.
+ */
+function scaleOf(best: number | undefined): number {
+  return best !== undefined && best > 0 ? best : 1;
+}
+
 export interface SearchResult extends MovieView {
   /** The fused score's parts: they sum to `score`. */
   parts: { lexical: number; dense: number; popularity: number };
@@ -146,8 +154,7 @@ export class TextAnswers {
     const depth = by === 'hybrid' ? HYBRID_DEPTH : n;
     const ranked = (served.model as ContentModel).search.similar(key, depth, (k) => !keys.byKey.has(k));
     const scores = new Map<number, number>();
-    // Scaled by the best score, unless that is not positive (nothing really alike): then as they are.
-    const top = (ranked.scores[0] ?? 0) > 0 ? ranked.scores[0] : 1;
+    const top = scaleOf(ranked.scores[0]);
     ranked.ids.forEach((k, r) => {
       scores.set(
         keys.byKey.get(k) as number,
@@ -158,9 +165,9 @@ export class TextAnswers {
     if (by === 'hybrid') {
       // Without a co-ratings model to ask (none promoted), the content half answers alone.
       const ratings = await this.answers.similar(movieId, HYBRID_DEPTH).catch(() => null);
-      const best = ratings?.items[0]?.score ?? 1;
+      const best = scaleOf(ratings?.items[0]?.score ?? undefined);
       for (const item of ratings?.items ?? []) {
-        const part = HYBRID_RATINGS_WEIGHT * ((item.score ?? 0) / (best || 1));
+        const part = HYBRID_RATINGS_WEIGHT * ((item.score ?? 0) / best);
         scores.set(item.movieId, (scores.get(item.movieId) ?? 0) + part);
       }
       if (ratings !== null) model = `${ratings.model}+${model}`;

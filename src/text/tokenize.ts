@@ -18,10 +18,11 @@ const PHRASES: [RegExp, string][] = [
   [/\bfilm[\s-]+noir\b/g, 'noir'],
 ];
 
-/** Lower-cased, accent-folded text with the multi-word phrases above joined. */
+/** Lower-cased, accent-folded (Latin and Greek) text with the multi-word phrases above joined. */
 export function foldText(text: string): string {
-  // Accents are dropped from Latin letters only ("Amélie" → "amelie"): in other scripts a mark can
-  // be part of the letter (Japanese が is not か, Russian й is not и), so those are recomposed.
+  // Accents are dropped from Latin and Greek letters only ("Amélie" → "amelie", "Ἀθῆναι" →
+  // "αθηναι"): in other scripts a mark can be part of the letter (Japanese が is not か, Russian й
+  // is not и), so those are recomposed.
   let folded = text
     .slice(0, MAX_TEXT_CHARS)
     .normalize('NFKD')
